@@ -1,0 +1,127 @@
+//! One file per command, each a small `run` over the store, the shell and the
+//! environment contract.
+
+mod add;
+mod current;
+mod default;
+mod init;
+mod list;
+mod off;
+mod remove;
+mod rename;
+mod show;
+mod use_profile;
+
+use std::fmt;
+use std::io::{IsTerminal, Read, Write};
+
+use anyhow::{Context, Result, bail};
+
+use crate::cli::{Cli, Command};
+use crate::shell::Shell;
+use crate::store::Store;
+
+/// What every command may need: where the profiles are, the shell to speak, how loud to be.
+pub struct Ctx {
+    pub store: Store,
+    shell: Option<Shell>,
+    quiet: bool,
+}
+
+impl Ctx {
+    pub fn shell(&self) -> Shell {
+        self.shell.unwrap_or_else(Shell::detect)
+    }
+
+    /// A note for the person at the terminal, on stderr; `-q` silences it.
+    pub fn note(&self, message: &str) {
+        if !self.quiet {
+            eprintln!("{message}");
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    let ctx = Ctx {
+        store: Store::locate(cli.config.as_deref())?,
+        shell: cli.shell,
+        quiet: cli.quiet,
+    };
+    match cli.command {
+        Command::Add(args) => add::run(&ctx, args),
+        Command::Use(args) => use_profile::run(&ctx, args),
+        Command::Off => off::run(&ctx),
+        Command::List { json } => list::run(&ctx, json),
+        Command::Show { name, json } => show::run(&ctx, &name, json),
+        Command::Current => current::run(&ctx),
+        Command::Remove(args) => remove::run(&ctx, args),
+        Command::Rename { old, new } => rename::run(&ctx, &old, &new),
+        Command::Default { name, unset } => default::run(&ctx, name.as_deref(), unset),
+        Command::Init { shell } => init::run(shell),
+        other => bail!(
+            "'{}' is not available in this build yet",
+            command_name(&other)
+        ),
+    }
+}
+
+fn command_name(command: &Command) -> String {
+    format!("{command:?}")
+        .split(['(', ' ', '{'])
+        .next()
+        .unwrap_or_default()
+        .to_lowercase()
+}
+
+/// Ends the process with this code and no message (the command said all it had to).
+#[derive(Debug)]
+pub struct SilentExit(pub u8);
+
+impl fmt::Display for SilentExit {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "exit {}", self.0)
+    }
+}
+
+impl std::error::Error for SilentExit {}
+
+/// Writes to stdout; a reader that went away (`| head`) ends us quietly.
+pub fn emit(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(SilentExit(0).into()),
+        other => other.context("cannot write to standard output"),
+    }
+}
+
+/// All of standard input less one trailing newline: the `--…-stdin` flags.
+pub fn value_from_stdin(what: &str) -> Result<String> {
+    let mut value = String::new();
+    std::io::stdin()
+        .read_to_string(&mut value)
+        .with_context(|| {
+            format!("cannot read the {what} from standard input (it must be UTF-8 text)")
+        })?;
+    if value.ends_with("\r\n") {
+        value.truncate(value.len() - 2);
+    } else if value.ends_with('\n') {
+        value.pop();
+    }
+    if value.is_empty() {
+        bail!("standard input held no {what}");
+    }
+    Ok(value)
+}
+
+/// A hidden prompt on the terminal; without one, a message naming the flag to use.
+pub fn hidden_prompt(what: &str, flag: &str) -> Result<String> {
+    if !std::io::stdin().is_terminal() {
+        bail!("no terminal to ask for the {what}: pipe it in with {flag}");
+    }
+    let value = rpassword::prompt_password(format!("{what} (hidden): "))
+        .with_context(|| format!("cannot read the {what} from the terminal"))?;
+    if value.is_empty() {
+        bail!("no {what} given");
+    }
+    Ok(value)
+}
