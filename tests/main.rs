@@ -6,4 +6,5 @@ mod harness;
 mod commands;
 mod pty;
 mod shells;
+mod snapshots;
 mod store;
