@@ -4,6 +4,7 @@ mod env;
 mod profile;
 mod shell;
 mod store;
+mod twilio;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;

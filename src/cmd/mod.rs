@@ -6,11 +6,13 @@ mod current;
 mod default;
 mod init;
 mod list;
+mod login;
 mod off;
 mod remove;
 mod rename;
 mod show;
 mod use_profile;
+mod verify;
 
 use std::fmt;
 use std::io::{IsTerminal, Read, Write};
@@ -48,6 +50,7 @@ pub fn run(cli: Cli) -> Result<()> {
         quiet: cli.quiet,
     };
     match cli.command {
+        Command::Login(args) => login::run(&ctx, args),
         Command::Add(args) => add::run(&ctx, args),
         Command::Use(args) => use_profile::run(&ctx, args),
         Command::Off => off::run(&ctx),
@@ -58,6 +61,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Rename { old, new } => rename::run(&ctx, &old, &new),
         Command::Default { name, unset } => default::run(&ctx, name.as_deref(), unset),
         Command::Init { shell } => init::run(shell),
+        Command::Verify { name } => verify::run(&ctx, name),
         other => bail!(
             "'{}' is not available in this build yet",
             command_name(&other)
