@@ -143,3 +143,29 @@ pub fn shells() -> Vec<&'static str> {
         .filter(|s| have(s.split(' ').next().unwrap_or(s)))
         .collect()
 }
+
+/// Runs `cmd` with `stdin` as standard input; kills it after `limit` (a hang is a failure).
+pub fn output_with_stdin(mut cmd: Command, stdin: &str, limit: std::time::Duration) -> Output {
+    use std::io::Write;
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn");
+    let mut input = child.stdin.take().expect("stdin");
+    // A command that exits before reading its input closes the pipe: not our failure.
+    let _ = input.write_all(stdin.as_bytes());
+    drop(input);
+    let deadline = std::time::Instant::now() + limit;
+    while child.try_wait().expect("wait").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let out = child.wait_with_output().expect("wait after kill");
+            panic!(
+                "still running after {limit:?}, killed; stderr: {}",
+                text(&out.stderr)
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("collect output")
+}

@@ -3,7 +3,9 @@
 
 mod harness;
 
+mod api;
 mod commands;
+mod contract;
 mod pty;
 mod shells;
 mod snapshots;
