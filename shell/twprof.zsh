@@ -1,7 +1,8 @@
 # twprof shell integration for zsh. Load it from ~/.zshrc with:
 #   eval "$(twprof init zsh)"
 
-# `twprof use`/`off` print exports; this function evaluates them in this shell.
+# `twprof use`/`off` print exports: this function evaluates them in this shell.
+# `pin`, `unpin`, `allow` and `deny` take effect at once.
 twprof() {
   emulate -L zsh
   local __twprof_script __twprof_status
@@ -14,11 +15,53 @@ twprof() {
       fi
       return $__twprof_status
       ;;
+    pin | unpin | allow | deny)
+      ::TWPROF:: "$@"
+      __twprof_status=$?
+      typeset -g __twprof_seen=
+      __twprof_hook
+      return $__twprof_status
+      ;;
     *)
       ::TWPROF:: "$@"
       ;;
   esac
 }
+
+# Runs on chpwd and precmd. Finds the governing .twprof with builtins only, and
+# runs `twprof hook` only when that file (its path or content) differs from the
+# one seen last, so an unchanged prompt spawns nothing.
+__twprof_hook() {
+  local __twprof_status=$?
+  emulate -L zsh
+  local __twprof_dir=$PWD __twprof_file='' __twprof_content='' __twprof_script
+  while :; do
+    if [[ -f ${__twprof_dir%/}/.twprof ]]; then
+      __twprof_file=${__twprof_dir%/}/.twprof
+      break
+    fi
+    [[ -n ${__twprof_dir%/} ]] || break
+    __twprof_dir=${__twprof_dir%/*}
+    [[ -n $__twprof_dir ]] || __twprof_dir=/
+  done
+  if [[ -n $__twprof_file ]]; then
+    read -r -u 0 -k 1025 __twprof_content 2>/dev/null <$__twprof_file
+  fi
+  if [[ $__twprof_file/$__twprof_content != ${__twprof_seen-} ]]; then
+    typeset -g __twprof_seen=$__twprof_file/$__twprof_content
+    if [[ -o interactive ]]; then
+      __twprof_script=$(::TWPROF:: hook zsh)
+    else
+      __twprof_script=$(::TWPROF:: hook zsh 2>/dev/null)
+    fi
+    [[ -z $__twprof_script ]] || eval "$__twprof_script"
+  fi
+  return $__twprof_status
+}
+
+autoload -Uz add-zsh-hook
+add-zsh-hook chpwd __twprof_hook
+add-zsh-hook precmd __twprof_hook
 
 # A new shell starts on the default profile, unless it inherited one.
 if [[ -z ${TWPROF_PROFILE-} ]]; then

@@ -1,6 +1,7 @@
 mod cli;
 mod cmd;
 mod env;
+mod hook;
 mod profile;
 mod shell;
 mod store;

@@ -221,6 +221,11 @@ fn config_home() -> Result<PathBuf> {
     xdg_dir("XDG_CONFIG_HOME", ".config")
 }
 
+/// `$XDG_DATA_HOME` when absolute, else `~/.local/share`: where the trust list lives.
+pub fn data_home() -> Result<PathBuf> {
+    xdg_dir("XDG_DATA_HOME", ".local/share")
+}
+
 fn xdg_dir(var: &str, fallback: &str) -> Result<PathBuf> {
     if let Some(dir) = std::env::var_os(var)
         .map(PathBuf::from)

@@ -6,6 +6,7 @@ mod harness;
 mod api;
 mod commands;
 mod contract;
+mod hooks;
 mod pty;
 mod shells;
 mod snapshots;

@@ -13,41 +13,57 @@ const TIMEOUT_MS: u64 = 15_000;
 /// An interactive `shell` on a pseudo-terminal, with the integration loaded
 /// from its startup file the way the README says.
 pub fn interactive(home: &Home, shell: &str) -> PtySession {
+    interactive_with(home, shell, "", "")
+}
+
+/// As `interactive`, with shell code run before and after loading the integration.
+pub fn interactive_with(home: &Home, shell: &str, before: &str, after: &str) -> PtySession {
     let mut cmd = Command::new(shell);
     home.env(&mut cmd);
     cmd.env("TERM", "dumb");
+    let init = match shell {
+        "fish" => "\"$TWPROF\" init fish | source".to_owned(),
+        _ => format!("eval \"$(\"$TWPROF\" init {shell})\""),
+    };
+    let rc = format!("{before}\n{init}\n{after}\n");
     match shell {
         "bash" => {
-            let rc = home.path().join(".bashrc");
-            fs::write(&rc, "eval \"$(\"$TWPROF\" init bash)\"\nPS1='$ '\n").unwrap();
-            cmd.args(["--noprofile", "--rcfile"]).arg(rc).arg("-i");
+            let path = home.path().join(".bashrc");
+            fs::write(&path, format!("PS1='$ '\n{rc}")).unwrap();
+            cmd.args(["--noprofile", "--rcfile"]).arg(path).arg("-i");
         }
         "zsh" => {
-            fs::write(
-                home.path().join(".zshrc"),
-                "eval \"$(\"$TWPROF\" init zsh)\"\nPS1='$ '\n",
-            )
-            .unwrap();
+            fs::write(home.path().join(".zshrc"), format!("PS1='$ '\n{rc}")).unwrap();
             cmd.env("ZDOTDIR", home.path()).arg("-i");
         }
         _ => {
-            cmd.args([
-                "--no-config",
-                "-i",
-                "-C",
-                "\"$TWPROF\" init fish | source; function fish_prompt; echo -n '$ '; end",
-            ]);
+            let path = home.path().join("config.fish");
+            fs::write(
+                &path,
+                format!("function fish_prompt; echo -n '$ '; end\n{rc}"),
+            )
+            .unwrap();
+            cmd.args(["--no-config", "-i", "-C"])
+                .arg(format!("source {}", path.display()));
         }
     }
-    spawn_command(cmd, Some(TIMEOUT_MS)).expect("spawn interactive shell")
+    let mut session = spawn_command(cmd, Some(TIMEOUT_MS)).expect("spawn interactive shell");
+    // Interactive shells ignore SIGTERM: end them at once when the test is done.
+    session.process_mut().set_kill_timeout(Some(100));
+    session
 }
 
 /// Types `line`, then reads back the profile this shell is on ("" for none).
 pub fn profile_after(session: &mut PtySession, line: &str) -> String {
+    run_line(session, line).1
+}
+
+/// Types `line`; returns what the terminal showed meanwhile, and the profile after it.
+pub fn run_line(session: &mut PtySession, line: &str) -> (String, String) {
     session.send_line(line).unwrap();
     session.send_line("echo @@\"$TWPROF_PROFILE\"@@").unwrap();
-    let (_, found) = session.exp_regex("@@[A-Za-z0-9._-]*@@").unwrap();
-    found.trim_matches('@').to_owned()
+    let (before, found) = session.exp_regex("@@[A-Za-z0-9._-]*@@").unwrap();
+    (before, found.trim_matches('@').to_owned())
 }
 
 fn home_with_two() -> Home {
@@ -133,9 +149,13 @@ fn use_on_a_terminal_prints_a_hint_and_no_secret() {
 #[test]
 fn add_asks_for_the_secret_without_echoing_it() {
     let home = Home::new();
-    let mut cmd = Command::new(bin());
+    let mut cmd = Command::new("sh");
     home.env(&mut cmd);
-    cmd.args(["add", "dev", "--account-sid", AC, "--api-key", SK]);
+    // rexpect turns echo off; a real terminal has it on, so the prompt must turn it off.
+    cmd.args([
+        "-c",
+        &format!("stty echo && exec \"$TWPROF\" add dev --account-sid {AC} --api-key {SK}"),
+    ]);
     let mut session = spawn_command(cmd, Some(TIMEOUT_MS)).unwrap();
     session.exp_string("API secret (hidden): ").unwrap();
     session.send_line(MARKER).unwrap();

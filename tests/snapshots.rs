@@ -10,7 +10,10 @@ fn init_scripts() {
         let out = home.run(&["init", shell]);
         assert!(out.status.success());
         let script = text(&out.stdout).replace(&format!("'{exe}'"), "[TWPROF]");
-        assert!(!script.contains("::TWPROF::"), "placeholder left in {shell}");
+        assert!(
+            !script.contains("::TWPROF::"),
+            "placeholder left in {shell}"
+        );
         insta::assert_snapshot!(format!("init_{shell}"), script);
     }
 }
@@ -21,6 +24,9 @@ fn help() {
     for args in [&["--help"][..], &["use", "--help"], &["add", "--help"]] {
         let out = home.run(args);
         assert!(out.status.success());
-        insta::assert_snapshot!(format!("help_{}", args.join("_").trim_start_matches('-')), text(&out.stdout));
+        insta::assert_snapshot!(
+            format!("help_{}", args.join("_").trim_start_matches('-')),
+            text(&out.stdout)
+        );
     }
 }

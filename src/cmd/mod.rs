@@ -2,12 +2,15 @@
 //! environment contract.
 
 mod add;
+mod allow;
 mod current;
 mod default;
+mod hook;
 mod init;
 mod list;
 mod login;
 mod off;
+mod pin;
 mod remove;
 mod rename;
 mod show;
@@ -61,6 +64,11 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Rename { old, new } => rename::run(&ctx, &old, &new),
         Command::Default { name, unset } => default::run(&ctx, name.as_deref(), unset),
         Command::Init { shell } => init::run(shell),
+        Command::Hook { shell } => hook::run(&ctx, shell),
+        Command::Pin { name } => pin::pin(&ctx, &name),
+        Command::Unpin => pin::unpin(&ctx),
+        Command::Allow { path } => allow::allow(&ctx, path.as_deref()),
+        Command::Deny { path } => allow::deny(&ctx, path.as_deref()),
         Command::Verify { name } => verify::run(&ctx, name),
         other => bail!(
             "'{}' is not available in this build yet",
