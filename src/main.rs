@@ -10,12 +10,17 @@ mod twilio;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{Parser, ValueEnum};
 
 use crate::cli::Cli;
 use crate::cmd::SilentExit;
+use crate::shell::Shell;
 
 fn main() -> ExitCode {
+    // The prompt hook runs at every directory change: it skips argument parsing.
+    if let Some(shell) = hook_call() {
+        return exit_code(cmd::run_hook(shell));
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -31,7 +36,23 @@ fn main() -> ExitCode {
             e.exit();
         }
     };
-    match cmd::run(cli) {
+    exit_code(cmd::run(cli))
+}
+
+/// `twprof hook SHELL`, exactly as the shell integration calls it.
+fn hook_call() -> Option<Shell> {
+    let mut args = std::env::args_os().skip(1);
+    let (Some(hook), Some(shell), None) = (args.next(), args.next(), args.next()) else {
+        return None;
+    };
+    if hook != "hook" {
+        return None;
+    }
+    Shell::from_str(shell.to_str()?, false).ok()
+}
+
+fn exit_code(result: anyhow::Result<()>) -> ExitCode {
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => match e.downcast_ref::<SilentExit>() {
             Some(SilentExit(code)) => ExitCode::from(*code),

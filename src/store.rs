@@ -65,13 +65,23 @@ impl Store {
 
     /// Reads and checks the file; a missing file is an empty set of profiles.
     pub fn load(&self) -> Result<Profiles> {
+        self.load_only(None)
+    }
+
+    /// As `load`, keeping only profile `name` when one is given: the hook and
+    /// `use` need one profile, and building a thousand costs more than finding one.
+    pub fn load_only(&self, name: Option<&str>) -> Result<Profiles> {
         let Some(text) = self.read_checked()? else {
             return Ok(Profiles {
                 version: VERSION,
                 ..Default::default()
             });
         };
-        self.parse(&text)
+        let mut profiles = self.parse(&text, name)?;
+        if let Some(name) = name {
+            profiles.profiles.retain(|n, _| n == name);
+        }
+        Ok(profiles)
     }
 
     /// Runs `change` on the current profiles and saves the result, all under the
@@ -159,7 +169,7 @@ impl Store {
         Ok(Some(text))
     }
 
-    fn parse(&self, text: &str) -> Result<Profiles> {
+    fn parse(&self, text: &str, only: Option<&str>) -> Result<Profiles> {
         let shown = self.path.display();
         if text.trim().is_empty() {
             return Ok(Profiles {
@@ -167,7 +177,11 @@ impl Store {
                 ..Default::default()
             });
         }
-        let profiles: Profiles = match serde_yaml::from_str(text) {
+        let parsed = match parse_canonical(text, only) {
+            Some(profiles) => Ok(profiles),
+            None => serde_yaml::from_str(text),
+        };
+        let profiles: Profiles = match parsed {
             Ok(p) => p,
             Err(e) => {
                 newer_version_check(&shown, text)?;
@@ -214,6 +228,131 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// Reads the exact layout `save` writes, when the file is in it and every
+/// value is a plain word, at a fraction of a YAML parser's cost (the hook and
+/// `use` read the file at every switch). Anything else, a hand edit or a quoted
+/// secret, returns None and goes to the YAML parser, which also reports errors.
+/// With `only`, just that profile is built; the rest is still checked.
+fn parse_canonical(text: &str, only: Option<&str>) -> Option<Profiles> {
+    let mut lines = Lines(text.as_bytes());
+    let version = lines.value(b"version: ")?;
+    if version.is_empty() || !version.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut profiles = Profiles {
+        version: ascii(version).parse().ok()?,
+        ..Default::default()
+    };
+    if lines.0.starts_with(b"default: ") {
+        profiles.default = Some(ascii(plain_word(lines.value(b"default: ")?)?).to_owned());
+    }
+    match lines.next()? {
+        b"profiles: {}" => return lines.0.is_empty().then_some(profiles),
+        b"profiles:" => {}
+        _ => return None,
+    }
+    let mut previous: &[u8] = b"";
+    while !lines.0.is_empty() {
+        let name = plain_word(lines.next()?.strip_prefix(b"  ")?.strip_suffix(b":")?)?;
+        // `save` writes names sorted: out of order or repeated is a hand edit.
+        if name <= previous {
+            return None;
+        }
+        previous = name;
+        let account_sid = lines.word(b"    account_sid: ")?;
+        let api_key = lines.word(b"    api_key: ")?;
+        let api_secret = lines.word(b"    api_secret: ")?;
+        let region = lines.optional(b"    region: ")?;
+        let edge = lines.optional(b"    edge: ")?;
+        if only.is_some_and(|wanted| wanted.as_bytes() != name) {
+            continue;
+        }
+        let profile = Profile {
+            account_sid: ascii(account_sid).to_owned(),
+            api_key: ascii(api_key).to_owned(),
+            api_secret: crate::profile::ApiSecret::new(ascii(api_secret).to_owned()),
+            region: region.map(|r| ascii(r).to_owned()),
+            edge: edge.map(|e| ascii(e).to_owned()),
+        };
+        profiles.profiles.insert(ascii(name).to_owned(), profile);
+    }
+    Some(profiles)
+}
+
+/// The lines of the canonical layout, each ended by '\n'.
+struct Lines<'a>(&'a [u8]);
+
+impl<'a> Lines<'a> {
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let end = self.0.iter().position(|&b| b == b'\n')?;
+        let (line, rest) = (&self.0[..end], &self.0[end + 1..]);
+        self.0 = rest;
+        Some(line)
+    }
+
+    /// The rest of the next line, which must start with `key`.
+    fn value(&mut self, key: &[u8]) -> Option<&'a [u8]> {
+        self.next()?.strip_prefix(key)
+    }
+
+    /// The plain word after `key` on the next line, in one pass over its bytes.
+    fn word(&mut self, key: &[u8]) -> Option<&'a [u8]> {
+        let rest = self.0.strip_prefix(key)?;
+        let end = rest.iter().position(|&b| !WORD[b as usize])?;
+        if rest[end] != b'\n' {
+            return None;
+        }
+        self.0 = &rest[end + 1..];
+        unambiguous(&rest[..end])
+    }
+
+    /// Some(None) when the next line is not `key`; None when it is, with a value
+    /// that is not a plain word.
+    fn optional(&mut self, key: &[u8]) -> Option<Option<&'a [u8]>> {
+        if !self.0.starts_with(key) {
+            return Some(None);
+        }
+        self.word(key).map(Some)
+    }
+}
+
+/// A YAML plain scalar that can only mean this string: a letter first, then
+/// letters, digits, '.', '_', '-'; not a YAML boolean or null.
+fn plain_word(value: &[u8]) -> Option<&[u8]> {
+    value
+        .iter()
+        .all(|&b| WORD[b as usize])
+        .then_some(value)
+        .and_then(unambiguous)
+}
+
+/// Word bytes that YAML reads as this string: a letter first, and not a boolean or null.
+fn unambiguous(word: &[u8]) -> Option<&[u8]> {
+    let first_is_letter = word.first().is_some_and(u8::is_ascii_alphabetic);
+    let special = matches!(word.len(), 4 | 5)
+        && [&b"true"[..], b"false", b"null"]
+            .iter()
+            .any(|s| word.eq_ignore_ascii_case(s));
+    (first_is_letter && !special).then_some(word)
+}
+
+/// The bytes a plain word is made of.
+const WORD: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'.' || c == b'_' || c == b'-';
+        b += 1;
+    }
+    table
+};
+
+/// Bytes `plain_word` accepted, or digits: ASCII, so always a str.
+fn ascii(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).unwrap_or_default()
 }
 
 /// `$XDG_CONFIG_HOME` when absolute (the XDG rule), else `~/.config`.
@@ -281,4 +420,122 @@ fn reason(e: &serde_yaml::Error) -> String {
     let text = e.to_string();
     let cut = text.find(" at line ").map_or(text.as_str(), |i| &text[..i]);
     cut.replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store() -> Store {
+        Store {
+            path: PathBuf::from("/nonexistent/profiles.yaml"),
+        }
+    }
+
+    fn yaml_parse(text: &str) -> Profiles {
+        serde_yaml::from_str(text).unwrap()
+    }
+
+    fn same(a: &Profiles, b: &Profiles) -> bool {
+        let flat = |p: &Profiles| {
+            let profiles: Vec<_> = p
+                .profiles
+                .iter()
+                .map(|(n, x)| {
+                    (
+                        n.clone(),
+                        x.account_sid.clone(),
+                        x.api_key.clone(),
+                        x.api_secret.expose().to_owned(),
+                        x.region.clone(),
+                        x.edge.clone(),
+                    )
+                })
+                .collect();
+            (p.version, p.default.clone(), profiles)
+        };
+        flat(a) == flat(b)
+    }
+
+    #[test]
+    fn the_fast_reader_agrees_with_the_yaml_parser_on_what_save_writes() {
+        let secrets = [
+            "AbCdEf0123456789abcdef0123456789",
+            "yes",
+            "x",
+            "with space",
+            "it's",
+            "a\nb",
+            "123",
+            "true",
+            "-x",
+            "é",
+        ];
+        let names = ["dev", "123", "true", "Null", "a.b_c-d", "y", "NO"];
+        for (i, secret) in secrets.iter().enumerate() {
+            let mut profiles = Profiles {
+                version: 1,
+                default: Some(names[i % names.len()].into()),
+                ..Default::default()
+            };
+            for (j, name) in names.iter().enumerate() {
+                let profile = Profile {
+                    account_sid: format!("AC{:032x}", i * 100 + j),
+                    api_key: format!("SK{:032x}", j),
+                    api_secret: crate::profile::ApiSecret::new(format!(
+                        "{secret}{}",
+                        if j % 2 == 0 { "" } else { "Z" }
+                    )),
+                    region: (j % 3 == 0).then(|| "au1".into()),
+                    edge: (j % 2 == 0).then(|| "sydney".into()),
+                };
+                profiles.profiles.insert(name.to_string(), profile);
+            }
+            let text = serde_yaml::to_string(&profiles).unwrap();
+            let by_yaml = yaml_parse(&text);
+            assert!(same(&by_yaml, &profiles), "{text}");
+            if let Some(fast) = parse_canonical(&text, None) {
+                assert!(same(&fast, &by_yaml), "{text}");
+            }
+        }
+        let empty = serde_yaml::to_string(&Profiles {
+            version: 1,
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(same(
+            &parse_canonical(&empty, None).unwrap(),
+            &yaml_parse(&empty)
+        ));
+    }
+
+    #[test]
+    fn the_fast_reader_takes_typical_files_and_leaves_the_rest_to_yaml() {
+        let typical = "version: 1\ndefault: dev\nprofiles:\n  dev:\n    account_sid: AC0123456789abcdef0123456789abcdef\n    api_key: SK0123456789abcdef0123456789abcdef\n    api_secret: AbCdEf0123456789abcdef0123456789\n    region: au1\n    edge: sydney\n";
+        let fast = parse_canonical(typical, None).expect("typical file");
+        assert!(same(&fast, &yaml_parse(typical)));
+        for odd in [
+            typical.replace("default: dev\n", "# comment\ndefault: dev\n"),
+            typical.replace("dev:\n", "dev: \n"),
+            typical
+                .replace("api_secret: AbCd", "api_secret: \"AbCd")
+                .replace("6789\n    region", "6789\"\n    region"),
+            typical.replace(
+                "    region: au1\n    edge: sydney",
+                "    edge: sydney\n    region: au1",
+            ),
+            format!("{typical}  dev:\n    account_sid: x\n"),
+            typical.replace("version: 1", "version: 1 "),
+            format!("{typical}extra: 1\n"),
+            typical.trim_end().to_owned(),
+            typical.replace('\n', "\r\n"),
+            typical.replace("    edge: sydney\n", "    edge: sydney\n    colour: red\n"),
+        ] {
+            assert!(parse_canonical(&odd, None).is_none(), "accepted: {odd}");
+        }
+        // Both ways, an unknown field is an error naming it.
+        let unknown = typical.replace("    edge: sydney\n", "    edge: sydney\n    colour: red\n");
+        let err = store().parse(&unknown, None).unwrap_err().to_string();
+        assert!(err.contains("colour") && err.contains(":10:"), "{err}");
+    }
 }

@@ -28,14 +28,7 @@ pub fn run(ctx: &Ctx, shell: Shell) -> Result<()> {
             },
         },
     };
-    let mut profiles = None;
-    let mut lookup = |name: &str| {
-        let loaded = match &profiles {
-            Some(p) => p,
-            None => profiles.insert(ctx.store.load()?),
-        };
-        Ok(loaded.profiles.get(name).cloned())
-    };
+    let mut lookup = |name: &str| Ok(ctx.store.load_only(Some(name))?.profiles.remove(name));
     let outcome = hook::decide(&state, &seen, &mut lookup)?;
     if let Some(warning) = outcome.warning {
         eprintln!("{warning}");

@@ -46,6 +46,17 @@ impl Ctx {
     }
 }
 
+/// The hook's short way in: `TWPROF_CONFIG` is the only setting it reads.
+pub fn run_hook(shell: Shell) -> Result<()> {
+    let config = std::env::var_os("TWPROF_CONFIG").map(std::path::PathBuf::from);
+    let ctx = Ctx {
+        store: Store::locate(config.as_deref())?,
+        shell: Some(shell),
+        quiet: false,
+    };
+    hook::run(&ctx, shell)
+}
+
 pub fn run(cli: Cli) -> Result<()> {
     let ctx = Ctx {
         store: Store::locate(cli.config.as_deref())?,

@@ -7,7 +7,16 @@ use crate::cli::UseArgs;
 use crate::env;
 
 pub fn run(ctx: &Ctx, args: UseArgs) -> Result<()> {
-    let profiles = ctx.store.load()?;
+    let previous = std::env::var(env::PREVIOUS);
+    let wanted = match args.name.as_deref() {
+        Some("-") => previous.as_deref().unwrap_or_default(),
+        Some(name) => name,
+        None => "",
+    };
+    let profiles = match args.startup {
+        true => ctx.store.load()?,
+        false => ctx.store.load_only(Some(wanted))?,
+    };
     if args.startup {
         // A new shell: the default profile, unless the shell already has one.
         return match profiles.default_name() {
@@ -20,7 +29,7 @@ pub fn run(ctx: &Ctx, args: UseArgs) -> Result<()> {
     }
     let requested = args.name.unwrap_or_default();
     let changes = if requested == "-" {
-        match std::env::var(env::PREVIOUS) {
+        match previous {
             Err(_) => bail!("this shell has no previous profile yet"),
             Ok(previous) if previous.is_empty() => env::off(),
             Ok(previous) => env::switch(&previous, profiles.get(&previous)?, "explicit"),
