@@ -5,8 +5,10 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use clap_complete::{ArgValueCandidates, CompletionCandidate};
 
 use crate::shell::Shell;
+use crate::store::Store;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -50,7 +52,13 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create an API key from your Account SID and Auth Token, and save it as a profile
-    #[command(visible_alias = "create")]
+    #[command(
+        visible_alias = "create",
+        after_help = "Examples:\n  \
+        twprof login dev                              # asks for the Account SID and the Auth Token\n  \
+        pass twilio/token | twprof login ci --account-sid AC… --auth-token-stdin\n\n\
+        The Auth Token is used once to create an API key and is never stored."
+    )]
     Login(LoginArgs),
 
     /// Save an API key you already have as a profile (no network)
@@ -79,6 +87,7 @@ pub enum Command {
 
     /// Show one profile, its secret masked
     Show {
+        #[arg(add = ArgValueCandidates::new(profile_names))]
         name: String,
         /// Print JSON for scripts (never secrets)
         #[arg(long)]
@@ -92,10 +101,15 @@ pub enum Command {
     Remove(RemoveArgs),
 
     /// Rename a profile
-    Rename { old: String, new: String },
+    Rename {
+        #[arg(add = ArgValueCandidates::new(profile_names))]
+        old: String,
+        new: String,
+    },
 
     /// Show, set or unset the profile a new shell starts on
     Default {
+        #[arg(add = ArgValueCandidates::new(profile_names))]
         name: Option<String>,
         /// Have no default profile
         #[arg(long, conflicts_with = "name")]
@@ -103,11 +117,15 @@ pub enum Command {
     },
 
     /// Check that a profile's key is accepted by Twilio (default: the active profile)
-    Verify { name: Option<String> },
+    Verify {
+        #[arg(add = ArgValueCandidates::new(profile_names))]
+        name: Option<String>,
+    },
 
     /// Run one command with a profile's variables, leaving this shell as it is
     #[command(after_help = "Example:\n  twprof exec prod -- twilio api:core:messages:list")]
     Exec {
+        #[arg(add = ArgValueCandidates::new(profile_names))]
         name: String,
         /// The command and its arguments, after --
         #[arg(last = true, required = true, value_name = "CMD")]
@@ -119,10 +137,19 @@ pub enum Command {
         bash (~/.bashrc):                 eval \"$(twprof init bash)\"\n  \
         zsh (~/.zshrc):                   eval \"$(twprof init zsh)\"\n  \
         fish (~/.config/fish/config.fish): twprof init fish | source")]
-    Init { shell: Shell },
+    Init {
+        #[arg(value_name = "SHELL")]
+        for_shell: Shell,
+    },
 
     /// Pin this directory to a profile (writes and allows .twprof)
-    Pin { name: String },
+    #[command(
+        after_help = "Example:\n  cd ~/src/acme && twprof pin acme   # entering ~/src/acme now switches to acme"
+    )]
+    Pin {
+        #[arg(add = ArgValueCandidates::new(profile_names))]
+        name: String,
+    },
 
     /// Remove this directory's .twprof
     Unpin,
@@ -135,10 +162,16 @@ pub enum Command {
 
     /// Print the exports the current directory needs (called by the shell integration)
     #[command(hide = true)]
-    Hook { shell: Shell },
+    Hook {
+        #[arg(value_name = "SHELL")]
+        for_shell: Shell,
+    },
 
     /// Print a static completion script (for packagers; `init` already completes)
-    Completions { shell: clap_complete::Shell },
+    Completions {
+        #[arg(value_name = "SHELL")]
+        for_shell: clap_complete::Shell,
+    },
 
     /// Copy profiles from another tool
     Import(ImportArgs),
@@ -150,7 +183,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct UseArgs {
     /// Profile name, or - for the previous profile of this shell
-    #[arg(required_unless_present = "startup")]
+    #[arg(required_unless_present = "startup", add = ArgValueCandidates::new(profile_names))]
     pub name: Option<String>,
 
     /// Print the exports even when stdout is a terminal (they contain the secret)
@@ -205,6 +238,7 @@ pub struct LoginArgs {
 
 #[derive(Debug, Args)]
 pub struct RemoveArgs {
+    #[arg(add = ArgValueCandidates::new(profile_names))]
     pub name: String,
     /// Do not ask for confirmation
     #[arg(short, long)]
@@ -233,4 +267,20 @@ pub struct ImportArgs {
 pub enum ImportSource {
     /// The Twilio CLI's profiles
     TwilioCli,
+}
+
+/// Profile names for completion, read live; a missing or broken file completes
+/// to nothing and prints nothing (the shell shows whatever we print).
+fn profile_names() -> Vec<CompletionCandidate> {
+    let config = std::env::var_os("TWPROF_CONFIG").map(PathBuf::from);
+    Store::locate(config.as_deref())
+        .and_then(|store| store.quiet().load())
+        .map(|profiles| {
+            profiles
+                .profiles
+                .into_keys()
+                .map(CompletionCandidate::new)
+                .collect()
+        })
+        .unwrap_or_default()
 }

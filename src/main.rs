@@ -10,7 +10,7 @@ mod twilio;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::{Parser, ValueEnum};
+use clap::{CommandFactory, Parser, ValueEnum};
 
 use crate::cli::Cli;
 use crate::cmd::SilentExit;
@@ -21,6 +21,8 @@ fn main() -> ExitCode {
     if let Some(shell) = hook_call() {
         return exit_code(cmd::run_hook(shell));
     }
+    // Asked by a shell for completions (COMPLETE=bash twprof -- …): answer and exit.
+    clap_complete::CompleteEnv::with_factory(Cli::command).complete();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

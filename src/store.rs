@@ -50,6 +50,8 @@ pub fn no_such_profile(name: &str) -> anyhow::Error {
 
 pub struct Store {
     pub path: PathBuf,
+    /// No warnings on stderr: for completion, where they would land in the command line.
+    quiet: bool,
 }
 
 impl Store {
@@ -60,7 +62,14 @@ impl Store {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => config_home()?.join("twprof").join("profiles.yaml"),
         };
-        Ok(Store { path })
+        Ok(Store { path, quiet: false })
+    }
+
+    pub fn quiet(self) -> Store {
+        Store {
+            quiet: true,
+            ..self
+        }
     }
 
     /// Reads and checks the file; a missing file is an empty set of profiles.
@@ -142,12 +151,12 @@ impl Store {
                 "{shown} can be changed by other users, so it is not trusted: check its content, then run chmod 600 {shown}"
             );
         }
-        if mode & 0o044 != 0 {
+        if mode & 0o044 != 0 && !self.quiet {
             warn(&format!(
                 "{shown} is readable by other users: run chmod 600 {shown}"
             ));
         }
-        if meta.uid() != current_uid() {
+        if meta.uid() != current_uid() && !self.quiet {
             warn(&format!(
                 "{shown} belongs to another user (uid {}): make your own with twprof add",
                 meta.uid()
@@ -429,6 +438,7 @@ mod tests {
     fn store() -> Store {
         Store {
             path: PathBuf::from("/nonexistent/profiles.yaml"),
+            quiet: false,
         }
     }
 

@@ -5,7 +5,9 @@ mod harness;
 
 mod api;
 mod commands;
+mod completions;
 mod contract;
+mod exec_import;
 mod hooks;
 mod pty;
 mod shells;

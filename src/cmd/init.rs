@@ -18,5 +18,28 @@ pub fn run(shell: Shell) -> Result<()> {
         Shell::Zsh => ZSH,
         Shell::Fish => FISH,
     };
-    emit(&template.replace("::TWPROF::", &shell.quote(exe)))
+    let mut script = template.replace("::TWPROF::", &shell.quote(exe));
+    script.push_str(&completion_registration(shell, exe)?);
+    emit(&script)
+}
+
+/// clap_complete's dynamic registration: the shell asks this binary for
+/// candidates (`COMPLETE=SHELL twprof -- WORDS`), so profile names are live.
+fn completion_registration(shell: Shell, exe: &str) -> Result<String> {
+    use clap_complete::env::{Bash, EnvCompleter, Fish, Zsh};
+    let completer: &dyn EnvCompleter = match shell {
+        Shell::Bash => &Bash,
+        Shell::Zsh => &Zsh,
+        Shell::Fish => &Fish,
+    };
+    let mut buf = Vec::new();
+    completer.write_registration("COMPLETE", "twprof", "twprof", exe, &mut buf)?;
+    let registration = String::from_utf8(buf).context("completion script is not UTF-8")?;
+    Ok(match shell {
+        // compdef exists only once compinit ran; without it, skip quietly.
+        Shell::Zsh => format!(
+            "\n# Completions (needs compinit before this line).\nif (( $+functions[compdef] )); then\n{registration}\nfi\n"
+        ),
+        _ => format!("\n# Completions.\n{registration}"),
+    })
 }

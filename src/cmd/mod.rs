@@ -5,7 +5,9 @@ mod add;
 mod allow;
 mod current;
 mod default;
+mod exec;
 mod hook;
+mod import;
 mod init;
 mod list;
 mod login;
@@ -21,6 +23,7 @@ use std::fmt;
 use std::io::{IsTerminal, Read, Write};
 
 use anyhow::{Context, Result, bail};
+use clap::CommandFactory;
 
 use crate::cli::{Cli, Command};
 use crate::shell::Shell;
@@ -74,26 +77,26 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Remove(args) => remove::run(&ctx, args),
         Command::Rename { old, new } => rename::run(&ctx, &old, &new),
         Command::Default { name, unset } => default::run(&ctx, name.as_deref(), unset),
-        Command::Init { shell } => init::run(shell),
-        Command::Hook { shell } => hook::run(&ctx, shell),
+        Command::Init { for_shell } => init::run(for_shell),
+        Command::Hook { for_shell } => hook::run(&ctx, for_shell),
+        Command::Exec { name, command } => exec::run(&ctx, &name, command),
+        Command::Import(args) => import::run(&ctx, args),
+        Command::Completions { for_shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(for_shell, &mut Cli::command(), "twprof", &mut script);
+            emit(&String::from_utf8_lossy(&script))
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+            emit(&String::from_utf8_lossy(&page))
+        }
         Command::Pin { name } => pin::pin(&ctx, &name),
         Command::Unpin => pin::unpin(&ctx),
         Command::Allow { path } => allow::allow(&ctx, path.as_deref()),
         Command::Deny { path } => allow::deny(&ctx, path.as_deref()),
         Command::Verify { name } => verify::run(&ctx, name),
-        other => bail!(
-            "'{}' is not available in this build yet",
-            command_name(&other)
-        ),
     }
-}
-
-fn command_name(command: &Command) -> String {
-    format!("{command:?}")
-        .split(['(', ' ', '{'])
-        .next()
-        .unwrap_or_default()
-        .to_lowercase()
 }
 
 /// Ends the process with this code and no message (the command said all it had to).
