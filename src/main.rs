@@ -1,20 +1,11 @@
-mod cli;
-mod cmd;
-mod env;
-mod hook;
-mod profile;
-mod shell;
-mod store;
-mod twilio;
-
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, ValueEnum};
 
-use crate::cli::Cli;
-use crate::cmd::SilentExit;
-use crate::shell::Shell;
+use twprof::cli::Cli;
+use twprof::cmd::{self, SilentExit};
+use twprof::shell::Shell;
 
 fn main() -> ExitCode {
     // The prompt hook runs at every directory change: it skips argument parsing.
