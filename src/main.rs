@@ -8,6 +8,10 @@ use twprof::cmd::{self, SilentExit};
 use twprof::shell::Shell;
 
 fn main() -> ExitCode {
+    // Past `ulimit -f`, a write should fail with an error we report, not kill us
+    // (the old profiles file stays either way; this way the user learns why).
+    // SAFETY: setting a signal to be ignored at start-up, before any thread exists.
+    unsafe { libc::signal(libc::SIGXFSZ, libc::SIG_IGN) };
     // The prompt hook runs at every directory change: it skips argument parsing.
     if let Some(shell) = hook_call() {
         return exit_code(cmd::run_hook(shell));

@@ -23,12 +23,42 @@ pub struct Profiles {
     pub version: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "no_duplicates")]
     pub profiles: BTreeMap<String, Profile>,
 }
 
 fn current_version() -> u32 {
     VERSION
+}
+
+/// A name given twice would quietly keep one of the two, and the next save
+/// would lose the other: refuse the file instead.
+fn no_duplicates<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<BTreeMap<String, Profile>, D::Error> {
+    struct Names;
+    impl<'de> serde::de::Visitor<'de> for Names {
+        type Value = BTreeMap<String, Profile>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a map of profile names to profiles")
+        }
+        fn visit_map<M: serde::de::MapAccess<'de>>(
+            self,
+            mut map: M,
+        ) -> Result<Self::Value, M::Error> {
+            let mut profiles = BTreeMap::new();
+            while let Some((name, profile)) = map.next_entry::<String, Profile>()? {
+                if profiles.contains_key(&name) {
+                    return Err(serde::de::Error::custom(format!(
+                        "duplicate profile \"{name}\""
+                    )));
+                }
+                profiles.insert(name, profile);
+            }
+            Ok(profiles)
+        }
+    }
+    deserializer.deserialize_map(Names)
 }
 
 impl Profiles {
@@ -436,6 +466,32 @@ fn reason(e: &serde_yaml::Error) -> String {
     let text = e.to_string();
     let cut = text.find(" at line ").map_or(text.as_str(), |i| &text[..i]);
     cut.replace('\n', " ")
+}
+
+/// What loading `text` as a profiles file gives, without a file: the same
+/// readers and checks as `Store::load_only`, errors naming `profiles.yaml`.
+pub fn parse_profiles(text: &str, only: Option<&str>) -> Result<Profiles> {
+    let store = Store {
+        path: PathBuf::from("profiles.yaml"),
+        quiet: true,
+    };
+    let mut profiles = store.parse(text, only)?;
+    if let Some(name) = only {
+        profiles.profiles.retain(|n, _| n == name);
+    }
+    Ok(profiles)
+}
+
+/// The fast reader alone, for the fuzz targets' differential check.
+#[doc(hidden)]
+pub fn parse_canonical_for_fuzz(text: &str, only: Option<&str>) -> Option<Profiles> {
+    parse_canonical(text, only)
+}
+
+/// The YAML parser alone (no checks), for the fuzz targets' differential check.
+#[doc(hidden)]
+pub fn parse_yaml_for_fuzz(text: &str) -> Result<Profiles> {
+    Ok(serde_yaml::from_str(text)?)
 }
 
 #[cfg(test)]

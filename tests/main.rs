@@ -3,11 +3,13 @@
 
 mod harness;
 
+mod adversarial;
 mod api;
 mod commands;
 mod completions;
 mod contract;
 mod exec_import;
+mod fuzz_regressions;
 mod hooks;
 mod pty;
 mod shells;
