@@ -105,6 +105,14 @@ fn entering_and_leaving_pinned_trees() {
         let shown = step("cd a && printenv TWPROF_PROFILE TWILIO_API_KEY", "dev");
         assert!(shown.contains(&format!("dev\r\n{SK}")), "{shell}: {shown}");
         step("cd ~", "base");
+        if shell == "fish" {
+            // fish runs command substitutions in the shell itself: a cd there moves the shell.
+            step("echo (cd ~/a/b; pwd)", "au");
+            step("echo (cd ~; pwd)", "base");
+        } else {
+            // A subshell's cd moves only the subshell.
+            step("echo \"$(cd ~/a/b; pwd)\"", "base");
+        }
         t.send_line("exit").unwrap();
         t.exp_eof().unwrap();
     }
