@@ -277,7 +277,8 @@ impl Store {
 fn parse_canonical(text: &str, only: Option<&str>) -> Option<Profiles> {
     let mut lines = Lines(text.as_bytes());
     let version = lines.value(b"version: ")?;
-    if version.is_empty() || !version.iter().all(u8::is_ascii_digit) {
+    // Digits without a leading zero: YAML reads `01` as a string, not a number.
+    if !matches!(version, [b'1'..=b'9', ..] | b"0") || !version.iter().all(u8::is_ascii_digit) {
         return None;
     }
     let mut profiles = Profiles {
