@@ -4,19 +4,6 @@ use std::fs;
 
 use crate::harness::*;
 
-fn home_with_two() -> Home {
-    let home = Home::new();
-    home.add("dev", AC, SK, MARKER, &[]);
-    home.add(
-        "au-prod",
-        AC2,
-        SK2,
-        "other-secret-1234",
-        &["--region", "au1", "--edge", "sydney"],
-    );
-    home
-}
-
 #[test]
 fn add_rejects_bad_names_and_sids_with_the_rule() {
     let home = Home::new();
@@ -130,7 +117,7 @@ fn stdin_secret_drops_exactly_one_trailing_newline() {
 
 #[test]
 fn add_refuses_to_overwrite_without_force() {
-    let home = home_with_two();
+    let home = Home::with_two();
     let before = fs::read(home.config()).unwrap();
     let out = home.run_with_stdin(
         &[
@@ -159,7 +146,7 @@ fn add_refuses_to_overwrite_without_force() {
 
 #[test]
 fn list_shows_profiles_marks_and_no_secret() {
-    let home = home_with_two();
+    let home = Home::with_two();
     assert!(home.run(&["default", "dev"]).status.success());
     let out = home
         .twprof(&["list"])
@@ -168,7 +155,7 @@ fn list_shows_profiles_marks_and_no_secret() {
         .unwrap();
     let table = text(&out.stdout);
     assert!(
-        !table.contains(MARKER) && !table.contains("other-secret"),
+        !table.contains(MARKER) && !table.contains("au-secret"),
         "{table}"
     );
     let au = table.lines().find(|l| l.contains("au-prod")).unwrap();
@@ -202,7 +189,7 @@ fn list_shows_profiles_marks_and_no_secret() {
 
 #[test]
 fn show_masks_the_secret() {
-    let home = home_with_two();
+    let home = Home::with_two();
     let out = text(&home.run(&["show", "dev"]).stdout);
     assert!(
         out.contains("****9c") || out.contains(&format!("****{}", &MARKER[MARKER.len() - 4..])),
@@ -221,7 +208,7 @@ fn show_masks_the_secret() {
 
 #[test]
 fn current_says_which_and_why_and_spots_hand_edits() {
-    let home = home_with_two();
+    let home = Home::with_two();
     let out = home.run(&["current"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(text(&out.stdout), "none\n");
@@ -247,7 +234,7 @@ fn current_says_which_and_why_and_spots_hand_edits() {
 
 #[test]
 fn remove_needs_yes_without_a_tty_and_clears_the_default() {
-    let home = home_with_two();
+    let home = Home::with_two();
     assert!(home.run(&["default", "dev"]).status.success());
     let before = fs::read(home.config()).unwrap();
     let out = home.run(&["remove", "dev"]);
@@ -270,7 +257,7 @@ fn remove_needs_yes_without_a_tty_and_clears_the_default() {
 
 #[test]
 fn rename_moves_the_profile_and_the_default() {
-    let home = home_with_two();
+    let home = Home::with_two();
     assert!(home.run(&["default", "dev"]).status.success());
     assert!(home.run(&["rename", "dev", "staging"]).status.success());
     assert_eq!(text(&home.run(&["default"]).stdout), "staging\n");
@@ -283,7 +270,7 @@ fn rename_moves_the_profile_and_the_default() {
 
 #[test]
 fn default_sets_shows_and_unsets() {
-    let home = home_with_two();
+    let home = Home::with_two();
     assert_eq!(home.run(&["default"]).status.code(), Some(1));
     assert_eq!(home.run(&["default", "nope"]).status.code(), Some(1));
     assert!(home.run(&["default", "au-prod"]).status.success());
@@ -294,7 +281,7 @@ fn default_sets_shows_and_unsets() {
 
 #[test]
 fn no_secret_in_any_output_or_error() {
-    let home = home_with_two();
+    let home = Home::with_two();
     let runs: &[&[&str]] = &[
         &["list"],
         &["list", "--json"],
@@ -322,7 +309,7 @@ fn no_secret_in_any_output_or_error() {
             .unwrap();
         let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
         assert!(
-            !all.contains(MARKER) && !all.contains("other-secret"),
+            !all.contains(MARKER) && !all.contains("au-secret"),
             "{args:?} leaked: {all}"
         );
     }
@@ -341,7 +328,7 @@ fn no_secret_in_any_output_or_error() {
 
 #[test]
 fn use_without_integration_on_a_pipe_prints_exports_and_usage_errors_exit_2() {
-    let home = home_with_two();
+    let home = Home::with_two();
     let out = home.run(&["--shell", "bash", "use", "dev"]);
     assert!(out.status.success());
     assert!(text(&out.stdout).contains("export TWPROF_PROFILE='dev'"));

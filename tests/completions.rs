@@ -6,13 +6,6 @@ use std::fs;
 use crate::harness::*;
 use crate::pty::interactive_with;
 
-fn home_with_two() -> Home {
-    let home = Home::new();
-    home.add("dev", AC, SK, MARKER, &[]);
-    home.add("au-prod", AC2, SK2, "au-secret", &[]);
-    home
-}
-
 /// The words bash offers after `line` (the last word being completed).
 fn bash_candidates(home: &Home, words: &[&str]) -> (String, String) {
     let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
@@ -33,7 +26,7 @@ fn bash_completes_profile_names_live() {
     if !have("bash") {
         return;
     }
-    let home = home_with_two();
+    let home = Home::with_two();
     for command in [
         "use", "show", "remove", "rename", "default", "exec", "pin", "verify",
     ] {
@@ -54,7 +47,7 @@ fn bash_completes_profile_names_live() {
 
 #[test]
 fn a_broken_profiles_file_completes_to_nothing_and_says_nothing() {
-    let home = home_with_two();
+    let home = Home::with_two();
     fs::write(home.config(), "version: 1\nprofiles: [\n").unwrap();
     if have("bash") {
         let (got, err) = bash_candidates(&home, &["twprof", "use", "d"]);
@@ -87,7 +80,7 @@ fn fish_completes_profile_names() {
     if !have("fish") {
         return;
     }
-    let home = home_with_two();
+    let home = Home::with_two();
     let out = home.shell(
         "fish",
         "\"$TWPROF\" init fish | source; complete -C 'twprof use '",
@@ -117,7 +110,7 @@ fn zsh_completes_profile_names_on_tab() {
     if !have("zsh") {
         return;
     }
-    let home = home_with_two();
+    let home = Home::with_two();
     let mut t = interactive_with(&home, "zsh", "autoload -Uz compinit && compinit -u", "");
     t.exp_string("$ ").unwrap();
     t.send("twprof use au\t").unwrap();

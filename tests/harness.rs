@@ -24,6 +24,20 @@ impl Home {
         }
     }
 
+    /// `dev` (secret MARKER) and `au-prod` (region au1, edge sydney).
+    pub fn with_two() -> Home {
+        let home = Home::new();
+        home.add("dev", AC, SK, MARKER, &[]);
+        home.add(
+            "au-prod",
+            AC2,
+            SK2,
+            "au-secret",
+            &["--region", "au1", "--edge", "sydney"],
+        );
+        home
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }

@@ -66,22 +66,9 @@ pub fn run_line(session: &mut PtySession, line: &str) -> (String, String) {
     (before, found.trim_matches('@').to_owned())
 }
 
-fn home_with_two() -> Home {
-    let home = Home::new();
-    home.add("dev", AC, SK, MARKER, &[]);
-    home.add(
-        "au-prod",
-        AC2,
-        SK2,
-        "au-secret",
-        &["--region", "au1", "--edge", "sydney"],
-    );
-    home
-}
-
 #[test]
 fn the_twprof_function_switches_the_interactive_shell_it_runs_in() {
-    let home = home_with_two();
+    let home = Home::with_two();
     for shell in ["bash", "zsh", "fish"].into_iter().filter(|s| have(s)) {
         let mut session = interactive(&home, shell);
         assert_eq!(profile_after(&mut session, "true"), "", "{shell}");
@@ -116,7 +103,7 @@ fn the_twprof_function_switches_the_interactive_shell_it_runs_in() {
 
 #[test]
 fn use_on_a_terminal_prints_a_hint_and_no_secret() {
-    let home = home_with_two();
+    let home = Home::with_two();
     let mut cmd = Command::new(bin());
     home.env(&mut cmd);
     cmd.args(["--shell", "bash", "use", "dev"]);

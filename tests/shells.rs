@@ -17,19 +17,6 @@ const VARS: [&str; 9] = [
     "__TWPROF_WHY",
 ];
 
-fn home_with_two() -> Home {
-    let home = Home::new();
-    home.add("dev", AC, SK, MARKER, &[]);
-    home.add(
-        "au-prod",
-        AC2,
-        SK2,
-        "au-secret",
-        &["--region", "au1", "--edge", "sydney"],
-    );
-    home
-}
-
 /// Shell code that evaluates `twprof ARGS` the way a user does without the integration.
 fn eval(shell: &str, args: &str) -> String {
     if shell == "fish" {
@@ -92,7 +79,7 @@ fn off(prev: &str) -> String {
 
 /// Runs `use`, `use -` and `off` the given way in every shell and reads the variables back.
 fn check_switching(evaluate: impl Fn(&str, &str) -> String, preamble: impl Fn(&str) -> String) {
-    let home = home_with_two();
+    let home = Home::with_two();
     for shell in shells() {
         let dialect = shell.split(' ').next().unwrap();
         let mut script = preamble(dialect);
@@ -210,7 +197,7 @@ fn hostile_values_come_back_byte_identical() {
 
 #[test]
 fn empty_values_stay_set_and_empty() {
-    let home = home_with_two();
+    let home = Home::with_two();
     for shell in shells() {
         let dialect = shell.split(' ').next().unwrap();
         let script = eval(dialect, "use dev") + "printenv __TWPROF_PREV && echo set\n";
@@ -226,7 +213,7 @@ fn empty_values_stay_set_and_empty() {
 
 #[test]
 fn a_new_shell_starts_on_the_default_unless_it_inherited_one() {
-    let home = home_with_two();
+    let home = Home::with_two();
     assert!(home.run(&["default", "au-prod"]).status.success());
     for shell in ["bash", "zsh", "fish"].into_iter().filter(|s| have(s)) {
         let init = if shell == "fish" {
@@ -259,7 +246,7 @@ fn a_new_shell_starts_on_the_default_unless_it_inherited_one() {
 
 #[test]
 fn help_and_errors_through_the_function_are_never_evaluated() {
-    let home = home_with_two();
+    let home = Home::with_two();
     for shell in ["bash", "zsh", "fish"].into_iter().filter(|s| have(s)) {
         let init = if shell == "fish" {
             "\"$TWPROF\" init fish | source\n".to_owned()
