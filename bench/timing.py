@@ -2,7 +2,7 @@
 
 Each case is one process spawned with posix_spawn, stdout and stderr to pipes,
 timed with perf_counter_ns from spawn to exit with its output drained, as a
-shell's `$(...)` would. The cases run round-robin, one of each per round, so a
+shell's `$(...)` would. The cases take turns, one run of each per round, so a
 busy moment of the machine costs every case alike.
 """
 
