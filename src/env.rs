@@ -13,8 +13,15 @@ pub const AUTH_TOKEN: &str = "TWILIO_AUTH_TOKEN";
 pub const PROFILE: &str = "TWPROF_PROFILE";
 /// The profile this shell had before the last switch ("" for none): for `use -`.
 pub const PREVIOUS: &str = "__TWPROF_PREV";
-/// Why the active profile is active: `explicit`, `default` or `dir:PATH`.
+/// Why the active profile is active: `explicit`, `default` or `dir:PATH`; `off`
+/// after an explicit `off` (so a new shell does not start on the default).
 pub const REASON: &str = "__TWPROF_WHY";
+/// The directory hook's memory (hook.rs): the `.twprof` in effect, the profile it
+/// named, what to restore on leaving, and files already warned about.
+pub const FILE: &str = "__TWPROF_DIR";
+pub const PINNED: &str = "__TWPROF_PIN";
+pub const SAVED: &str = "__TWPROF_SAVED";
+pub const WARNED: &str = "__TWPROF_WARNED";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
@@ -79,11 +86,24 @@ pub fn switch(name: &str, profile: &Profile, reason: &str) -> Vec<Change> {
     changes
 }
 
-/// `cleared` plus the private state, so that `use -` can come back.
-pub fn off() -> Vec<Change> {
+/// `cleared` plus the private state, so that `use -` can come back; `reason`
+/// is `off` for an explicit off, None when the shell simply has nothing.
+pub fn off(reason: Option<&str>) -> Vec<Change> {
     let mut changes = cleared();
     changes.extend(remember_previous(None));
-    changes.push(Change::Unset(REASON));
+    changes.push(match reason {
+        Some(reason) => Change::Set(REASON, reason.to_owned()),
+        None => Change::Unset(REASON),
+    });
+    changes
+}
+
+/// The environment `exec` gives its command: the profile, as an explicit choice,
+/// and none of this shell's switching memory.
+pub fn for_command(name: &str, profile: &Profile) -> Vec<Change> {
+    let mut changes = credentials(name, profile);
+    changes.push(Change::Set(REASON, "explicit".to_owned()));
+    changes.extend([PREVIOUS, FILE, PINNED, SAVED].map(Change::Unset));
     changes
 }
 

@@ -1,10 +1,8 @@
 //! Directory auto-switching (SPEC §4): finding the `.twprof` that governs a
 //! directory, the trust list, and the enter/leave state machine.
 
-use std::fs::{self, OpenOptions};
-use std::io::{Read, Write};
+use std::fs;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -16,6 +14,8 @@ use crate::store;
 pub const FILE_NAME: &str = ".twprof";
 /// A `.twprof` names a profile; anything bigger than this is not one.
 pub const MAX_PIN_BYTES: usize = 1024;
+/// Each entry is two hex strings; ten thousand trusted files fit easily.
+const MAX_TRUST_BYTES: u64 = 64 << 20;
 
 /// The `.twprof` file that governs a directory, as read from disk.
 #[derive(Debug, Clone)]
@@ -47,18 +47,8 @@ pub fn governing_file(start: &Path) -> Option<PathBuf> {
 /// Reads a `.twprof` without ever blocking (a FIFO swapped in after the check)
 /// and without reading more than a pin can hold.
 pub fn read_pin(path: &Path) -> Result<PinFile> {
-    let file = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    if !file.metadata().is_ok_and(|m| m.is_file()) {
-        bail!("{} is not a regular file", path.display());
-    }
-    let mut content = Vec::new();
-    file.take(MAX_PIN_BYTES as u64 + 1)
-        .read_to_end(&mut content)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+    let content = store::read_limited(path, MAX_PIN_BYTES as u64)?
+        .with_context(|| format!("cannot read {}: it is gone", path.display()))?;
     Ok(PinFile {
         path: path.to_path_buf(),
         content,
@@ -101,56 +91,59 @@ impl TrustList {
     }
 
     /// Entries are `hex(canonical path) hex(content)`: exact bytes, no hash to collide.
-    fn entries(&self) -> Vec<(String, String)> {
-        let text = fs::read_to_string(&self.path).unwrap_or_default();
-        text.lines()
+    fn entries(&self) -> Result<Vec<(String, String)>> {
+        let bytes = store::read_limited(&self.path, MAX_TRUST_BYTES)?.unwrap_or_default();
+        let text = String::from_utf8(bytes).map_err(|_| {
+            anyhow::anyhow!(
+                "{} is not a twprof trust list (not text); it was left as it is",
+                self.path.display()
+            )
+        })?;
+        Ok(text
+            .lines()
             .filter_map(|line| line.split_once(' '))
             .map(|(p, c)| (p.to_owned(), c.to_owned()))
-            .collect()
+            .collect())
     }
 
+    /// False on any doubt: an unreadable list trusts nothing.
     pub fn allows(&self, pin: &PinFile) -> bool {
-        let Ok(key) = trust_key(&pin.path) else {
+        let (Ok(key), Ok(entries)) = (trust_key(&pin.path), self.entries()) else {
             return false;
         };
         let content = hex(&pin.content);
-        self.entries()
-            .iter()
-            .any(|(p, c)| *p == key && *c == content)
+        entries.iter().any(|(p, c)| *p == key && *c == content)
     }
 
     /// Trusts `pin` as it is now; any earlier content of the same file is forgotten.
     pub fn allow(&self, pin: &PinFile) -> Result<()> {
         let key = trust_key(&pin.path)?;
-        let mut entries = self.entries();
-        entries.retain(|(p, _)| *p != key);
-        entries.push((key, hex(&pin.content)));
-        self.save(&entries)
+        let content = hex(&pin.content);
+        self.update(|entries| {
+            entries.retain(|(p, _)| *p != key);
+            entries.push((key, content));
+        })
+        .map(|_| ())
     }
 
     /// Forgets every allowance of the file at `path`; true when there was one.
     pub fn deny(&self, path: &Path) -> Result<bool> {
         let key = trust_key(path)?;
-        let mut entries = self.entries();
-        let before = entries.len();
-        entries.retain(|(p, _)| *p != key);
-        self.save(&entries)?;
-        Ok(entries.len() != before)
+        self.update(|entries| entries.retain(|(p, _)| *p != key))
     }
 
-    fn save(&self, entries: &[(String, String)]) -> Result<()> {
+    /// Read, change and write under the lock, as the profiles file is, so that
+    /// concurrent allows and denies all land; true when the entries changed.
+    fn update(&self, change: impl FnOnce(&mut Vec<(String, String)>)) -> Result<bool> {
         let dir = self.path.parent().context("trust list has no directory")?;
         store::create_private_dir(dir)?;
+        let _lock = store::lock_beside(&self.path)?;
+        let mut entries = self.entries()?;
+        let before = entries.clone();
+        change(&mut entries);
         let text: String = entries.iter().map(|(p, c)| format!("{p} {c}\n")).collect();
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".allowed.")
-            .tempfile_in(dir)
-            .with_context(|| format!("cannot write {}", self.path.display()))?;
-        tmp.write_all(text.as_bytes())
-            .and_then(|()| tmp.as_file().sync_all())?;
-        tmp.persist(&self.path)
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {}", self.path.display(), e.error))?;
-        Ok(())
+        store::write_atomic(&self.path, text.as_bytes())?;
+        Ok(entries != before)
     }
 }
 
@@ -184,10 +177,7 @@ pub struct State {
     pub reason: Option<String>,
 }
 
-pub const FILE: &str = "__TWPROF_DIR";
-pub const PINNED: &str = "__TWPROF_PIN";
-pub const SAVED: &str = "__TWPROF_SAVED";
-pub const WARNED: &str = "__TWPROF_WARNED";
+use crate::env::{FILE, PINNED, SAVED, WARNED};
 /// Values are prefixed so none is a bare absolute path (zsh would name it a directory).
 const FILE_PREFIX: &str = "f:";
 /// Enough fingerprints to stay quiet in any real session, few enough to stay small.
@@ -236,11 +226,8 @@ pub fn decide(
     let (pin, trusted) = match seen {
         Seen::Pin { pin, trusted } => (pin, *trusted),
         Seen::Unreadable { pin, why } => {
-            return Ok(warn_once(
-                state,
-                pin,
-                format!("twprof: {} is ignored: {why}", pin.path.display()),
-            ));
+            let message = format!("twprof: {} is ignored: {why}", pin.path.display());
+            return refuse(state, pin, message, lookup);
         }
         Seen::Nothing if state.file.is_some() => return restore(state, lookup),
         Seen::Nothing => return Ok(Outcome::default()),
@@ -250,18 +237,19 @@ pub fn decide(
     let name = match pin.profile_name() {
         Ok(name) => name,
         Err(why) => {
-            return Ok(warn_once(
+            return refuse(
                 state,
                 pin,
                 format!("twprof: {file} is ignored: {why:#}"),
-            ));
+                lookup,
+            );
         }
     };
     if !trusted {
         let message = format!(
             "twprof: .twprof in {shown_dir} selects \"{name}\": run 'twprof allow' to trust it"
         );
-        return Ok(warn_once(state, pin, message));
+        return refuse(state, pin, message, lookup);
     }
     // Already applied, or overridden by an explicit use/off inside this tree.
     if state.file.as_deref() == Some(file.as_str())
@@ -273,12 +261,13 @@ pub fn decide(
         let message = format!(
             "twprof: .twprof in {shown_dir} selects \"{name}\", which is not a profile (see 'twprof list')"
         );
-        return Ok(warn_once(state, pin, message));
+        return refuse(state, pin, message, lookup);
     };
     let mut changes = env::switch(&name, &profile, &format!("dir:{shown_dir}"));
     if state.file.is_none() {
         let why = match state.reason.as_deref() {
             Some("default") => "default",
+            Some("off") => "off",
             _ if state.active.is_none() => "none",
             _ => "explicit",
         };
@@ -304,7 +293,7 @@ fn restore(
     let (why, name) = saved.split_once(':').unwrap_or(("none", ""));
     let mut outcome = Outcome::default();
     outcome.changes = match name {
-        "" => env::off(),
+        "" => env::off((why == "off").then_some("off")),
         name => match lookup(name)? {
             Some(profile) => env::switch(
                 name,
@@ -319,13 +308,31 @@ fn restore(
                 outcome.warning = Some(format!(
                     "twprof: profile \"{name}\" no longer exists: this shell is now on none"
                 ));
-                env::off()
+                env::off(None)
             }
         },
     };
     outcome
         .changes
         .extend([FILE, PINNED, SAVED].map(Change::Unset));
+    Ok(outcome)
+}
+
+/// A `.twprof` that selects nothing (untrusted, unreadable, malformed, unknown
+/// profile) changes nothing on the way in. If it is the file whose selection is
+/// in effect (denied or edited since), that selection ends as if the tree was left.
+fn refuse(
+    state: &State,
+    pin: &PinFile,
+    message: String,
+    lookup: &mut dyn FnMut(&str) -> Result<Option<Profile>>,
+) -> Result<Outcome> {
+    let mut outcome = warn_once(state, pin, message);
+    if state.file.as_deref() == Some(&*pin.path.to_string_lossy()) {
+        let restored = restore(state, lookup)?;
+        outcome.changes.extend(restored.changes);
+        outcome.warning = outcome.warning.or(restored.warning);
+    }
     Ok(outcome)
 }
 

@@ -26,6 +26,11 @@ impl Profile {
         if self.api_secret.expose().is_empty() {
             return Err(in_profile(anyhow::anyhow!("the API secret is empty")));
         }
+        if self.api_secret.expose().len() > MAX_SECRET_BYTES {
+            return Err(in_profile(anyhow::anyhow!(
+                "the API secret is longer than {MAX_SECRET_BYTES} bytes (Twilio's have 32 characters)"
+            )));
+        }
         if self.api_secret.expose().contains('\0') {
             return Err(in_profile(anyhow::anyhow!(
                 "the API secret contains a NUL byte"
@@ -36,6 +41,10 @@ impl Profile {
         Ok(())
     }
 }
+
+/// Twilio's secrets have 32 characters. A far longer one is a mistake, and one
+/// over 128 KiB would make every program the shell starts fail (E2BIG).
+pub const MAX_SECRET_BYTES: usize = 1024;
 
 /// The API key secret: never printed by `Debug`, wiped from memory on drop.
 #[derive(Debug, Clone, Deserialize)]
@@ -51,14 +60,15 @@ impl ApiSecret {
         self.0.expose_secret()
     }
 
-    /// `****` and the last four characters, for `show`; all stars when it is short.
+    /// `****` and the last four characters, for `show`; all stars when it is
+    /// short, or when those characters would do something to a terminal.
     pub fn masked(&self) -> String {
         let chars: Vec<char> = self.expose().chars().collect();
-        if chars.len() < 12 {
+        let tail = &chars[chars.len().saturating_sub(4)..];
+        if chars.len() < 12 || !tail.iter().all(|c| c.is_ascii_graphic()) {
             return "****".into();
         }
-        let tail: String = chars[chars.len() - 4..].iter().collect();
-        format!("****{tail}")
+        format!("****{}", tail.iter().collect::<String>())
     }
 }
 
@@ -156,5 +166,10 @@ mod tests {
             "****mnop"
         );
         assert_eq!(ApiSecret::new("short".into()).masked(), "****");
+        assert_eq!(
+            ApiSecret::new("abcdefghijkl\u{1b}]0;x\u{7}".into()).masked(),
+            "****"
+        );
+        assert_eq!(ApiSecret::new("abcdefghijklmn\n".into()).masked(), "****");
     }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
@@ -88,10 +88,19 @@ impl Store {
     /// `--config` / `TWPROF_CONFIG`, else `$XDG_CONFIG_HOME/twprof/profiles.yaml`,
     /// else `~/.config/twprof/profiles.yaml` (on macOS too, as other CLI tools do).
     pub fn locate(explicit: Option<&Path>) -> Result<Store> {
-        let path = match explicit {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        let mut path = match explicit {
+            Some(p) if !p.as_os_str().is_empty() => {
+                std::path::absolute(p).with_context(|| format!("cannot resolve {}", p.display()))?
+            }
             _ => config_home()?.join("twprof").join("profiles.yaml"),
         };
+        // A symlinked file (dotfiles repositories do this) is saved through the link.
+        if let Ok(target) = fs::read_link(&path) {
+            path = fs::canonicalize(&path).unwrap_or_else(|_| match path.parent() {
+                Some(dir) => dir.join(target),
+                None => target,
+            });
+        }
         Ok(Store { path, quiet: false })
     }
 
@@ -127,11 +136,8 @@ impl Store {
     /// lock, so concurrent writers each see the others' changes. Nothing is
     /// written when the file cannot be read or `change` fails.
     pub fn update<T>(&self, change: impl FnOnce(&mut Profiles) -> Result<T>) -> Result<T> {
-        let dir = self.dir();
-        create_private_dir(dir)?;
-        let lock = self.lock_file(dir)?;
-        lock.lock()
-            .with_context(|| format!("cannot lock {}", self.path.display()))?;
+        create_private_dir(self.dir())?;
+        let lock = lock_beside(&self.path)?;
         let mut profiles = self.load()?;
         let result = change(&mut profiles)?;
         self.save(&profiles)?;
@@ -144,25 +150,6 @@ impl Store {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
         }
-    }
-
-    fn file_name(&self) -> String {
-        self.path
-            .file_name()
-            .map_or("profiles.yaml".into(), |n| n.to_string_lossy().into_owned())
-    }
-
-    /// A lock file beside the profiles file: the profiles file itself is replaced
-    /// by rename on every save, so it cannot carry the lock.
-    fn lock_file(&self, dir: &Path) -> Result<File> {
-        let path = dir.join(format!(".{}.lock", self.file_name()));
-        OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .mode(0o600)
-            .open(&path)
-            .with_context(|| format!("cannot open lock file {}", path.display()))
     }
 
     fn read_checked(&self) -> Result<Option<String>> {
@@ -188,17 +175,20 @@ impl Store {
         }
         if meta.uid() != current_uid() && !self.quiet {
             warn(&format!(
-                "{shown} belongs to another user (uid {}): make your own with twprof add",
+                "{shown} belongs to another user (uid {}), who can change it: copy it to a file of your own, then chmod 600 it",
                 meta.uid()
             ));
         }
-        if meta.len() > MAX_FILE_BYTES {
+        let dir_mode = fs::metadata(self.dir()).map_or(0, |m| m.permissions().mode());
+        if dir_mode & 0o022 != 0 && dir_mode & 0o1000 == 0 {
             bail!(
-                "{shown} is {} bytes, more than a profiles file can be; it was left as it is",
-                meta.len()
+                "{} can be changed by other users, who could replace {shown}: run chmod 700 {}",
+                self.dir().display(),
+                self.dir().display()
             );
         }
-        let bytes = fs::read(&self.path).with_context(|| format!("cannot read {shown}"))?;
+        let bytes = read_limited(&self.path, MAX_FILE_BYTES)?
+            .with_context(|| format!("cannot read {shown}: it is gone"))?;
         let text = String::from_utf8(bytes).map_err(|e| {
             anyhow!(
                 "{shown}: not UTF-8 text (byte {}); it was left as it is",
@@ -210,6 +200,8 @@ impl Store {
 
     fn parse(&self, text: &str, only: Option<&str>) -> Result<Profiles> {
         let shown = self.path.display();
+        // A byte-order mark is allowed by YAML, and editors on Windows write one.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         if text.trim().is_empty() {
             return Ok(Profiles {
                 version: VERSION,
@@ -218,6 +210,9 @@ impl Store {
         }
         let parsed = match parse_canonical(text, only) {
             Some(profiles) => Ok(profiles),
+            None if nested_too_deep(text) => bail!(
+                "{shown}: nested more than {MAX_NESTING} levels deep, which no profiles file is; it was left as it is"
+            ),
             None => serde_yaml::from_str(text),
         };
         let profiles: Profiles = match parsed {
@@ -231,6 +226,9 @@ impl Store {
         if profiles.version > VERSION {
             bail!(newer_version_message(&shown, profiles.version));
         }
+        if profiles.version == 0 {
+            bail!("{shown}: version 0 is not a version of this file (it starts at 1)");
+        }
         for (name, profile) in &profiles.profiles {
             profile
                 .validate(name)
@@ -243,29 +241,8 @@ impl Store {
     }
 
     fn save(&self, profiles: &Profiles) -> Result<()> {
-        let dir = self.dir();
-        let shown = self.path.display();
         let text = serde_yaml::to_string(profiles).context("cannot encode profiles")?;
-        let mut tmp = tempfile::Builder::new()
-            .prefix(&format!(".{}.", self.file_name()))
-            .suffix(".tmp")
-            .permissions(fs::Permissions::from_mode(0o600))
-            .tempfile_in(dir)
-            .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-        tmp.write_all(text.as_bytes())
-            .and_then(|()| tmp.as_file().sync_all())
-            .with_context(|| format!("cannot write {shown}; the old file is unchanged"))?;
-        tmp.persist(&self.path).map_err(|e| {
-            anyhow!(
-                "cannot replace {shown}: {}; the old file is unchanged",
-                e.error
-            )
-        })?;
-        // The rename is durable only once the directory entry is on disk.
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
+        write_atomic(&self.path, text.as_bytes())
     }
 }
 
@@ -402,6 +379,148 @@ fn ascii(bytes: &[u8]) -> &str {
     std::str::from_utf8(bytes).unwrap_or_default()
 }
 
+/// An exclusive lock on `.NAME.lock` beside `path`, held until the file is
+/// dropped. `path` itself is replaced on every save, so it cannot carry the lock.
+/// Under the lock, temp files a killed writer left (they may hold secrets) are removed.
+pub fn lock_beside(path: &Path) -> Result<File> {
+    let (dir, name) = dir_and_name(path);
+    let lock_path = dir.join(format!(".{name}.lock"));
+    let lock = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode(0o600)
+        .open(&lock_path)
+        .with_context(|| format!("cannot open lock file {}", lock_path.display()))?;
+    lock.lock()
+        .with_context(|| format!("cannot lock {}", lock_path.display()))?;
+    let prefix = format!(".{name}.");
+    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let stale = entry.file_name();
+        let stale = stale.to_string_lossy();
+        if stale.starts_with(&prefix) && stale.ends_with(".tmp") {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+    Ok(lock)
+}
+
+/// Replaces `path` with `bytes`, whole or not at all: a hidden temp file beside
+/// it, fsync, rename, fsync of the directory. Call it under `lock_beside`.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let (dir, name) = dir_and_name(path);
+    let shown = path.display();
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .permissions(fs::Permissions::from_mode(0o600))
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write {shown}; the old file is unchanged"))?;
+    tmp.persist(path).map_err(|e| {
+        anyhow!(
+            "cannot replace {shown}: {}; the old file is unchanged",
+            e.error
+        )
+    })?;
+    // The rename is durable only once the directory entry is on disk.
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+fn dir_and_name(path: &Path) -> (&Path, String) {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map_or("profiles.yaml".into(), |n| n.to_string_lossy().into_owned());
+    (dir, name)
+}
+
+/// Reads a regular file of at most `max` bytes without ever blocking (a FIFO
+/// swapped in is refused, not waited on). None when it does not exist.
+pub fn read_limited(path: &Path, max: u64) -> Result<Option<Vec<u8>>> {
+    let shown = path.display();
+    let file = match OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+    {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {shown}")),
+    };
+    let meta = file
+        .metadata()
+        .with_context(|| format!("cannot read {shown}"))?;
+    if !meta.is_file() {
+        bail!("{shown} is not a regular file");
+    }
+    if meta.len() > max {
+        bail!(
+            "{shown} is {} bytes, more than such a file can be; it was left as it is",
+            meta.len()
+        );
+    }
+    let mut bytes = Vec::new();
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read {shown}"))?;
+    if bytes.len() as u64 > max {
+        bail!(
+            "{shown} is more than {max} bytes, more than such a file can be; it was left as it is"
+        );
+    }
+    Ok(Some(bytes))
+}
+
+/// Profiles nest three levels; the YAML parser's time grows with the square of
+/// the depth, so a hostile file of brackets could stall every prompt.
+const MAX_NESTING: usize = 32;
+
+/// Flow brackets open at once, or block sequence dashes on one line, beyond
+/// MAX_NESTING. Quoted text and comments are skipped.
+fn nested_too_deep(text: &str) -> bool {
+    let (mut depth, mut quote) = (0usize, None::<u8>);
+    for line in text.lines() {
+        let dashes = line
+            .trim_start()
+            .split_inclusive(' ')
+            .take_while(|w| w.trim() == "-")
+            .count();
+        if dashes > MAX_NESTING {
+            return true;
+        }
+        let mut bytes = line.bytes().peekable();
+        while let Some(b) = bytes.next() {
+            match (quote, b) {
+                (Some(b'"'), b'\\') => {
+                    bytes.next();
+                }
+                (Some(q), b) if b == q => quote = None,
+                (Some(_), _) => {}
+                (None, b'"' | b'\'') => quote = Some(b),
+                (None, b'#') => break,
+                (None, b'[' | b'{') => {
+                    depth += 1;
+                    if depth > MAX_NESTING {
+                        return true;
+                    }
+                }
+                (None, b']' | b'}') => depth = depth.saturating_sub(1),
+                (None, _) => {}
+            }
+        }
+    }
+    false
+}
+
 /// `$XDG_CONFIG_HOME` when absolute (the XDG rule), else `~/.config`.
 fn config_home() -> Result<PathBuf> {
     xdg_dir("XDG_CONFIG_HOME", ".config")
@@ -462,11 +581,20 @@ fn newer_version_message(shown: &std::path::Display, version: impl std::fmt::Dis
     )
 }
 
-/// The parser's message without its own " at line L column C" (we lead with it).
+/// The parser's message without its own " at line L column C" (we lead with it),
+/// and without any value it quotes: a misplaced secret must not reach an error.
 fn reason(e: &serde_yaml::Error) -> String {
     let text = e.to_string();
     let cut = text.find(" at line ").map_or(text.as_str(), |i| &text[..i]);
-    cut.replace('\n', " ")
+    let mut out = String::new();
+    let mut rest = cut;
+    while let Some(start) = rest.find("string \"") {
+        out.push_str(&rest[..start + "string".len()]);
+        let after = &rest[start + "string \"".len()..];
+        rest = after.find('"').map_or("", |end| &after[end + 1..]);
+    }
+    out.push_str(rest);
+    out.replace('\n', " ")
 }
 
 /// What loading `text` as a profiles file gives, without a file: the same

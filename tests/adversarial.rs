@@ -449,7 +449,7 @@ fn hostile_profiles_files_fail_clearly_and_stay_as_they_are() {
     f.set_len(100 << 20).unwrap();
     let out = home.run(&["list"]);
     assert!(
-        text(&out.stderr).contains("more than a profiles file can be"),
+        text(&out.stderr).contains("more than such a file can be"),
         "{}",
         text(&out.stderr)
     );
@@ -632,4 +632,257 @@ fn fifty_mixed_writers_lose_no_acknowledged_change() {
         acknowledged.iter().filter(|a| a[0] == "add").count() == 20,
         "every add succeeds"
     );
+}
+
+#[test]
+fn deep_nesting_is_refused_at_once() {
+    let home = Home::new();
+    fs::create_dir_all(home.config().parent().unwrap()).unwrap();
+    for yaml in [
+        format!("version: 1\nprofiles: {}\n", "[".repeat(100_000)),
+        format!("version: 1\nprofiles: {}\n", "{a: ".repeat(50_000)),
+        format!(
+            "version: 1\nprofiles:\n  x:\n    {}x\n",
+            "- ".repeat(50_000)
+        ),
+    ] {
+        fs::write(home.config(), &yaml).unwrap();
+        fs::set_permissions(home.config(), fs::Permissions::from_mode(0o600)).unwrap();
+        let started = std::time::Instant::now();
+        let out = home.run(&["use", "x"]);
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "took {:?}",
+            started.elapsed()
+        );
+        assert_eq!(out.status.code(), Some(1));
+        assert!(
+            text(&out.stderr).contains("nested more than 32 levels"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn an_oversized_secret_is_refused_before_it_is_saved() {
+    let home = Home::new();
+    home.add("ok", AC, SK, "x", &[]);
+    let before = fs::read(home.config()).unwrap();
+    let out = home.run_with_stdin(
+        &[
+            "add",
+            "big",
+            "--account-sid",
+            AC,
+            "--api-key",
+            SK,
+            "--api-secret-stdin",
+        ],
+        &"A".repeat(200_000),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("longer than 1024 bytes"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(fs::read(home.config()).unwrap(), before);
+}
+
+#[test]
+fn concurrent_allows_all_land() {
+    let home = Home::new();
+    home.add("dev", AC, SK, "x", &[]);
+    let dirs: Vec<_> = (0..30)
+        .map(|i| {
+            let dir = home.path().join(format!("d{i}"));
+            fs::create_dir_all(&dir).unwrap();
+            fs::write(dir.join(".twprof"), "dev\n").unwrap();
+            dir
+        })
+        .collect();
+    let children: Vec<_> = dirs
+        .iter()
+        .map(|d| {
+            home.twprof(&["allow", "-q"])
+                .current_dir(d)
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().unwrap().success());
+    }
+    for dir in &dirs {
+        let out = home
+            .twprof(&["hook", "bash"])
+            .current_dir(dir)
+            .env("PWD", dir)
+            .output()
+            .unwrap();
+        assert!(
+            text(&out.stdout).contains("TWPROF_PROFILE='dev'"),
+            "{} lost its allowance: {}",
+            dir.display(),
+            text(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn a_hostile_trust_list_neither_hangs_nor_is_overwritten() {
+    let home = Home::new();
+    home.add("dev", AC, SK, "x", &[]);
+    let dir = home.path().join("p");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(dir.join(".twprof"), "dev\n").unwrap();
+    let allowed = home.path().join(".local/share/twprof/allowed");
+    fs::create_dir_all(allowed.parent().unwrap()).unwrap();
+    Command::new("mkfifo").arg(&allowed).status().unwrap();
+    let out = home
+        .twprof(&["hook", "bash"])
+        .current_dir(&dir)
+        .env("PWD", &dir)
+        .timeout_output(Duration::from_secs(5));
+    assert!(
+        !text(&out.stdout).contains("TWPROF_PROFILE"),
+        "a FIFO trust list trusted something"
+    );
+    fs::remove_file(&allowed).unwrap();
+    fs::write(&allowed, b"\xff\xfe not text\n").unwrap();
+    let out = home.twprof(&["allow"]).current_dir(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("not a twprof trust list"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(fs::read(&allowed).unwrap(), b"\xff\xfe not text\n");
+}
+
+#[test]
+fn a_symlinked_profiles_file_is_saved_through_the_link() {
+    let home = Home::new();
+    let real = home.path().join("dotfiles/profiles.yaml");
+    fs::create_dir_all(real.parent().unwrap()).unwrap();
+    fs::create_dir_all(home.config().parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink(&real, home.config()).unwrap();
+    home.add("dev", AC, SK, "x", &[]);
+    home.add("two", AC, SK, "y", &[]);
+    assert!(
+        fs::symlink_metadata(home.config())
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link was replaced"
+    );
+    assert!(fs::read_to_string(&real).unwrap().contains("  two:"));
+}
+
+#[test]
+fn temp_files_a_killed_writer_left_are_cleaned_up_by_the_next_write() {
+    let home = Home::new();
+    home.add("dev", AC, SK, "x", &[]);
+    let stray = home
+        .config()
+        .parent()
+        .unwrap()
+        .join(".profiles.yaml.Ab12Cd.tmp");
+    fs::write(&stray, format!("api_secret: {MARKER}\n")).unwrap();
+    home.add("two", AC, SK, "y", &[]);
+    assert!(
+        !stray.exists(),
+        "a stale temp file with a secret survived a write"
+    );
+}
+
+#[test]
+fn the_config_directory_and_odd_files_are_checked() {
+    let home = Home::new();
+    home.add("dev", AC, SK, MARKER, &[]);
+    let dir = home.config().parent().unwrap().to_path_buf();
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o777)).unwrap();
+    let out = home.run(&["list"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("chmod 700"),
+        "{}",
+        text(&out.stderr)
+    );
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
+    // A byte-order mark is fine; version 0 is not a version.
+    let yaml = fs::read_to_string(home.config()).unwrap();
+    fs::write(home.config(), format!("\u{feff}{yaml}")).unwrap();
+    assert!(home.run(&["show", "dev"]).status.success());
+    fs::write(home.config(), yaml.replace("version: 1", "version: 0")).unwrap();
+    assert!(text(&home.run(&["list"]).stderr).contains("version 0"));
+    // A value in the wrong place is not quoted back in the error.
+    fs::write(
+        home.config(),
+        format!("version: 1\nprofiles:\n  dev: {MARKER}\n"),
+    )
+    .unwrap();
+    let err = text(&home.run(&["list"]).stderr);
+    assert!(
+        err.starts_with("twprof: ") && err.contains(":3:") && !err.contains(MARKER),
+        "{err}"
+    );
+    // A relative TWPROF_CONFIG would name another file in every directory.
+    let out = home
+        .twprof(&["list"])
+        .env("TWPROF_CONFIG", "rel.yaml")
+        .output()
+        .unwrap();
+    assert!(
+        text(&out.stderr).contains("TWPROF_CONFIG must be an absolute path"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn import_reads_only_what_a_config_file_can_be() {
+    let home = Home::new();
+    let out = home
+        .twprof(&["import", "twilio-cli", "--from", "/dev/zero"])
+        .timeout_output(Duration::from_secs(5));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("not a regular file"),
+        "{}",
+        text(&out.stderr)
+    );
+    let empty = home.path().join("empty.json");
+    fs::write(&empty, "{}").unwrap();
+    let out = home.run(&["import", "twilio-cli", "--from", empty.to_str().unwrap()]);
+    assert!(
+        text(&out.stdout).starts_with("nothing to import"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+/// Runs with a deadline: a hang fails the test instead of stalling the suite.
+trait TimeoutOutput {
+    fn timeout_output(&mut self, limit: Duration) -> std::process::Output;
+}
+
+impl TimeoutOutput for Command {
+    fn timeout_output(&mut self, limit: Duration) -> std::process::Output {
+        let mut child = self
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if started.elapsed() > limit {
+                let _ = child.kill();
+                panic!("hung for more than {limit:?}");
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        child.wait_with_output().unwrap()
+    }
 }

@@ -338,3 +338,25 @@ fn use_without_integration_on_a_pipe_prints_exports_and_usage_errors_exit_2() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("no previous profile"));
 }
+
+#[test]
+fn off_is_remembered_exec_is_explicit_and_rename_to_itself_is_fine() {
+    let home = Home::with_two();
+    assert!(home.run(&["default", "dev"]).status.success());
+    // After an explicit off, a nested shell does not start on the default, and
+    // `current` does not suggest loading it.
+    let script = "eval \"$(\"$TWPROF\" init bash)\"; twprof off; bash --norc -c 'eval \"$(\"$TWPROF\" init bash)\"; echo \"[${TWPROF_PROFILE-}]\"'; \"$TWPROF\" current 2>&1";
+    let out = text(&home.shell("bash", script).stdout);
+    assert_eq!(out, "[]\nnone\n");
+    // exec gives its command the profile as an explicit choice, not the caller's reasons.
+    let out = home
+        .twprof(&["exec", "au-prod", "--", "sh", "-c", "\"$TWPROF\" current"])
+        .env("TWPROF_PROFILE", "dev")
+        .env("__TWPROF_WHY", "dir:/somewhere")
+        .env("__TWPROF_DIR", "f:/somewhere/.twprof")
+        .output()
+        .unwrap();
+    assert_eq!(text(&out.stdout), "au-prod (explicit)\n");
+    let out = home.run(&["rename", "dev", "dev"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}

@@ -86,15 +86,19 @@ fn entering_and_leaving_pinned_trees() {
             "{shell} warned twice: {shown}"
         );
         step("twprof allow", "dev");
-        // Edited: blocked until allowed again.
+        // Edited: its old selection ends, the new one waits to be allowed.
         fs::write(home.path().join("c/.twprof"), "au\n").unwrap();
-        let shown = step("true", "dev");
+        let shown = step("true", "base");
         assert_eq!(shown.matches(ALLOW_HINT).count(), 1, "{shell}: {shown}");
         step("twprof allow", "au");
         // Deleted: as if the tree was left.
         fs::remove_file(home.path().join("c/.twprof")).unwrap();
         step("true", "base");
         step("twprof pin dev", "dev");
+        // Denied in place: at once, as if the tree was left; `current` no longer credits it.
+        let shown = step("twprof deny; twprof current", "base");
+        assert!(shown.contains("base (explicit)"), "{shell}: {shown}");
+        step("twprof allow", "dev");
         step("twprof unpin", "base");
         step("twprof deny ~/a", "base");
         step("cd ~/a", "base");
@@ -115,6 +119,48 @@ fn entering_and_leaving_pinned_trees() {
         }
         t.send_line("exit").unwrap();
         t.exp_eof().unwrap();
+    }
+}
+
+/// Newlines in directory names: the hook walks up from `nl\nx/sub` and finds
+/// `nl\nx/.twprof`; `x\n` is governed by its own file, not by its sibling `x`'s.
+#[test]
+fn directory_names_with_newlines_are_governed_like_any_other() {
+    let home = project_home();
+    for (dir, name) in [("nl\nx", "au"), ("x", "au"), ("x\n", "dev")] {
+        let path = home.path().join(dir);
+        fs::create_dir_all(&path).unwrap();
+        let out = home
+            .twprof(&["pin", name])
+            .current_dir(&path)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "pin: {}", text(&out.stderr));
+    }
+    fs::create_dir_all(home.path().join("nl\nx/sub")).unwrap();
+    for shell in hook_shells() {
+        // fish reads \n as a newline outside quotes; bash and zsh inside $'…'.
+        let (nl_x, x_nl) = if shell == "fish" {
+            ("~/nl\\nx", "~/x\\n")
+        } else {
+            ("~/$'nl\\nx'", "~/$'x\\n'")
+        };
+        let mut t = interactive(&home, shell);
+        let mut step = |line: &str, want: &str| {
+            let (shown, got) = run_line(&mut t, line);
+            assert_eq!(got, want, "{shell}: after `{line}`: {shown}");
+            for error in ["unexpected argument", "test:", "error", "Error"] {
+                assert!(!shown.contains(error), "{shell}: after `{line}`: {shown}");
+            }
+        };
+        step("twprof use base", "base");
+        step(&format!("cd {nl_x}"), "au");
+        step("cd sub", "au");
+        step("cd ~", "base");
+        step(&format!("cd {x_nl}"), "dev");
+        step("true", "dev");
+        step("cd ~/x", "au");
+        step("cd ~", "base");
     }
 }
 
@@ -241,6 +287,22 @@ fn zsh_hooks_work_under_ksh_arrays_and_no_unset() {
     );
 }
 
+/// Under `auto_name_dirs`, any variable holding a directory's absolute path
+/// becomes a `~name`: the hook's state must never be one (SPEC §3).
+#[test]
+fn zsh_auto_name_dirs_learns_no_twprof_name() {
+    if !have("zsh") {
+        return;
+    }
+    let home = project_home();
+    let mut t = interactive_with(&home, "zsh", "setopt auto_name_dirs", "");
+    assert_eq!(profile_after(&mut t, "cd a"), "dev");
+    assert_eq!(profile_after(&mut t, "cd ~"), "");
+    let (shown, _) = run_line(&mut t, "hash -d; print -rP -- 'at=%~'");
+    assert!(shown.contains("at=~"), "{shown}");
+    assert!(!shown.contains("__twprof"), "{shown}");
+}
+
 #[test]
 fn hooks_are_silent_in_non_interactive_shells() {
     let home = project_home();
@@ -261,6 +323,41 @@ fn hooks_are_silent_in_non_interactive_shells() {
             "",
             "{shell} printed in a non-interactive shell"
         );
+    }
+}
+
+/// Global options before the subcommand: the function still finds `use`, `off`
+/// or `pin` and switches this shell, rather than running the bare binary.
+#[test]
+fn the_function_looks_past_global_options_for_the_subcommand() {
+    let home = project_home();
+    for shell in hook_shells() {
+        let init = if shell == "fish" {
+            "\"$TWPROF\" init fish | source".to_owned()
+        } else {
+            format!("eval \"$(\"$TWPROF\" init {shell})\"")
+        };
+        let config = "\"$HOME/.config/twprof/profiles.yaml\"";
+        let script = format!(
+            "{init}\n\
+             twprof -q use dev; printenv TWPROF_PROFILE\n\
+             twprof --quiet use au; printenv TWPROF_PROFILE\n\
+             twprof --config {config} use base; printenv TWPROF_PROFILE\n\
+             twprof --config={config} -q off; printenv TWPROF_PROFILE; echo off\n\
+             twprof --shell {shell} use dev; printenv TWPROF_PROFILE\n\
+             twprof --shell={shell} -q use au; printenv TWPROF_PROFILE\n\
+             cd c\n\
+             twprof -q pin dev; printenv TWPROF_PROFILE\n\
+             twprof --config {config} unpin; printenv TWPROF_PROFILE\n"
+        );
+        let out = home.shell(shell, &script);
+        assert_eq!(
+            text(&out.stdout),
+            "dev\nau\nbase\noff\ndev\nau\ndev\nau\n",
+            "{shell}: {}",
+            text(&out.stderr)
+        );
+        assert_eq!(text(&out.stderr), "", "{shell}");
     }
 }
 

@@ -74,7 +74,17 @@ fn on_au(prev: &str) -> String {
 }
 
 fn off(prev: &str) -> String {
-    expected([None, None, None, None, None, None, None, Some(prev), None])
+    expected([
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        Some(prev),
+        Some("off"),
+    ])
 }
 
 /// Runs `use`, `use -` and `off` the given way in every shell and reads the variables back.

@@ -7,7 +7,8 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     let profiles = ctx.store.load()?;
     let Some(name) = env::active_profile() else {
         emit("none\n")?;
-        if let Some(default) = profiles.default_name() {
+        let explicit_off = std::env::var(env::REASON).is_ok_and(|r| r == "off");
+        if let Some(default) = profiles.default_name().filter(|_| !explicit_off) {
             ctx.note(&format!(
                 "twprof: the default profile \"{default}\" is not loaded in this shell: see 'twprof init --help'"
             ));

@@ -11,7 +11,7 @@ use crate::env::{self, Change};
 /// status and signals are the command's own, and the calling shell is untouched.
 pub fn run(ctx: &Ctx, name: &str, command: Vec<OsString>) -> Result<()> {
     let profiles = ctx.store.load_only(Some(name))?;
-    let changes = env::credentials(name, profiles.get(name)?);
+    let changes = env::for_command(name, profiles.get(name)?);
     let Some((program, args)) = command.split_first() else {
         bail!("no command given after --")
     };

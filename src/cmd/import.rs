@@ -7,6 +7,7 @@ use serde::Deserialize;
 use super::{Ctx, emit};
 use crate::cli::{ImportArgs, ImportSource};
 use crate::profile::{ApiSecret, Profile};
+use crate::store;
 
 /// The Twilio CLI's `config.json`: only the parts we copy.
 #[derive(Deserialize)]
@@ -34,8 +35,10 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         Some(path) => path,
         None => twilio_cli_config()?,
     };
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+    let bytes = store::read_limited(&path, 16 << 20)?
+        .with_context(|| format!("cannot read {}: no such file", path.display()))?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| anyhow!("{} is not UTF-8 text", path.display()))?;
     let config: TwilioCliConfig = serde_json::from_str(&text).map_err(|e| {
         anyhow!(
             "{}:{}:{}: not a Twilio CLI config: {e}",
@@ -47,6 +50,12 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     let active = config.active_profile.or(config.active_project);
     let report = ctx.store.update(|profiles| {
         let mut report = String::new();
+        if config.profiles.is_empty() {
+            report.push_str(&format!(
+                "nothing to import: {} holds no profiles\n",
+                path.display()
+            ));
+        }
         for (id, source) in config.profiles {
             let outcome = match convert(&id, source) {
                 Err(why) => format!("invalid   {id}: {why:#}"),
@@ -75,7 +84,10 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
 }
 
 fn convert(id: &str, source: TwilioCliProfile) -> Result<Profile> {
-    let Some(api_secret) = source.api_secret.filter(|s| !s.is_empty()) else {
+    if source.api_secret.as_deref() == Some("") {
+        return Err(anyhow!("its apiSecret is empty"));
+    }
+    let Some(api_secret) = source.api_secret else {
         return Err(anyhow!(
             "not importable: its secret is not in config.json (an older Twilio CLI keeps it in the system keychain); run 'twprof login {id}'"
         ));

@@ -52,6 +52,7 @@ impl Ctx {
 /// The hook's short way in: `TWPROF_CONFIG` is the only setting it reads.
 pub fn run_hook(shell: Shell) -> Result<()> {
     let config = std::env::var_os("TWPROF_CONFIG").map(std::path::PathBuf::from);
+    check_config_env(config.as_deref())?;
     let ctx = Ctx {
         store: Store::locate(config.as_deref())?,
         shell: Some(shell),
@@ -60,7 +61,27 @@ pub fn run_hook(shell: Shell) -> Result<()> {
     hook::run(&ctx, shell)
 }
 
+/// The hook and completions read TWPROF_CONFIG from every directory: a relative
+/// path would name a different file in each.
+fn check_config_env(config: Option<&std::path::Path>) -> Result<()> {
+    let from_env = std::env::var_os("TWPROF_CONFIG").map(std::path::PathBuf::from);
+    match from_env {
+        Some(path)
+            if config == Some(path.as_path())
+                && path.is_relative()
+                && !path.as_os_str().is_empty() =>
+        {
+            bail!(
+                "TWPROF_CONFIG must be an absolute path (it is read from every directory): {}",
+                path.display()
+            )
+        }
+        _ => Ok(()),
+    }
+}
+
 pub fn run(cli: Cli) -> Result<()> {
+    check_config_env(cli.config.as_deref())?;
     let ctx = Ctx {
         store: Store::locate(cli.config.as_deref())?,
         shell: cli.shell,

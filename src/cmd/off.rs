@@ -12,5 +12,5 @@ pub fn run(ctx: &Ctx) -> Result<()> {
              (see 'twprof init --help') or run eval \"$(twprof off)\""
         );
     }
-    emit(&env::render(ctx.shell(), &env::off()))
+    emit(&env::render(ctx.shell(), &env::off(Some("off"))))
 }

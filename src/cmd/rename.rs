@@ -6,6 +6,11 @@ use crate::profile::validate_name;
 
 pub fn run(ctx: &Ctx, old: &str, new: &str) -> Result<()> {
     validate_name(new)?;
+    if old == new {
+        ctx.store.load()?.get(old)?;
+        ctx.note(&format!("\"{old}\" already has that name."));
+        return Ok(());
+    }
     ctx.store.update(|profiles| {
         if profiles.profiles.contains_key(new) {
             bail!("profile \"{new}\" exists: remove it first or pick another name");

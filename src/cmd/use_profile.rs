@@ -18,9 +18,11 @@ pub fn run(ctx: &Ctx, args: UseArgs) -> Result<()> {
         false => ctx.store.load_only(Some(wanted))?,
     };
     if args.startup {
-        // A new shell: the default profile, unless the shell already has one.
+        // A new shell: the default profile, unless the shell already has one
+        // or inherited an explicit `off`.
+        let off = std::env::var(env::REASON).is_ok_and(|r| r == "off");
         return match profiles.default_name() {
-            Some(name) if env::active_profile().is_none() => emit(&env::render(
+            Some(name) if env::active_profile().is_none() && !off => emit(&env::render(
                 ctx.shell(),
                 &env::switch(name, profiles.get(name)?, "default"),
             )),
@@ -31,7 +33,7 @@ pub fn run(ctx: &Ctx, args: UseArgs) -> Result<()> {
     let changes = if requested == "-" {
         match previous {
             Err(_) => bail!("this shell has no previous profile yet"),
-            Ok(previous) if previous.is_empty() => env::off(),
+            Ok(previous) if previous.is_empty() => env::off(Some("off")),
             Ok(previous) => env::switch(&previous, profiles.get(&previous)?, "explicit"),
         }
     } else {
