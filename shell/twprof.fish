@@ -4,13 +4,47 @@
 # `twprof use`/`off` print exports: this function evaluates them in this shell.
 # `pin`, `unpin`, `allow` and `deny` take effect at once.
 function twprof --description 'Switch this shell between Twilio profiles'
-    switch "$argv[1]"
+    set -l __twprof_word
+    set -l __twprof_command
+    set -l __twprof_option
+    set -l __twprof_shell
+    set -l __twprof_status
+    # The subcommand is the first word that is neither an option nor an option's value.
+    for __twprof_word in $argv
+        if set -q __twprof_option[1]
+            test "$__twprof_option" = --shell; and set __twprof_shell "$__twprof_word"
+            set __twprof_option
+            continue
+        end
+        switch "$__twprof_word"
+            case --config --shell
+                set __twprof_option "$__twprof_word"
+            case '--shell=*'
+                set __twprof_shell (string sub --start 9 -- "$__twprof_word")
+            case '-*'
+            case '*'
+                set __twprof_command "$__twprof_word"
+                break
+        end
+    end
+    switch "$__twprof_command"
         case use off
-            __TWPROF_FN=1 ::TWPROF:: --shell fish $argv | source
-            return $pipestatus[1]
+            switch "$__twprof_shell"
+                case ''
+                    __TWPROF_FN=1 ::TWPROF:: --shell fish $argv | source
+                    set __twprof_status $pipestatus[1]
+                case fish
+                    __TWPROF_FN=1 ::TWPROF:: $argv | source
+                    set __twprof_status $pipestatus[1]
+                case '*'
+                    # Another shell's syntax was asked for: print it, never evaluate it here.
+                    ::TWPROF:: $argv
+                    return
+            end
+            return $__twprof_status
         case pin unpin allow deny
             ::TWPROF:: $argv
-            set -l __twprof_status $status
+            set __twprof_status $status
             set -g __twprof_seen
             __twprof_hook
             return $__twprof_status

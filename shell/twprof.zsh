@@ -5,10 +5,35 @@
 # `pin`, `unpin`, `allow` and `deny` take effect at once.
 twprof() {
   emulate -L zsh
-  local __twprof_script __twprof_status
-  case "${1-}" in
+  local __twprof_script __twprof_status __twprof_word __twprof_command='' __twprof_option='' __twprof_shell=''
+  # The subcommand is the first word that is neither an option nor an option's value.
+  for __twprof_word in "$@"; do
+    if [[ -n $__twprof_option ]]; then
+      [[ $__twprof_option != --shell ]] || __twprof_shell=$__twprof_word
+      __twprof_option=
+      continue
+    fi
+    case $__twprof_word in
+      --config | --shell) __twprof_option=$__twprof_word ;;
+      --shell=*) __twprof_shell=${__twprof_word#--shell=} ;;
+      -*) ;;
+      *)
+        __twprof_command=$__twprof_word
+        break
+        ;;
+    esac
+  done
+  case $__twprof_command in
     use | off)
-      __twprof_script="$(__TWPROF_FN=1 ::TWPROF:: --shell zsh "$@")"
+      case $__twprof_shell in
+        '') __twprof_script="$(__TWPROF_FN=1 ::TWPROF:: --shell zsh "$@")" ;;
+        zsh) __twprof_script="$(__TWPROF_FN=1 ::TWPROF:: "$@")" ;;
+        # Another shell's syntax was asked for: print it, never evaluate it here.
+        *)
+          ::TWPROF:: "$@"
+          return
+          ;;
+      esac
       __twprof_status=$?
       if (( __twprof_status == 0 )) && [[ -n $__twprof_script ]]; then
         eval "$__twprof_script"

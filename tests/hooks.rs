@@ -338,6 +338,8 @@ fn the_function_looks_past_global_options_for_the_subcommand() {
             format!("eval \"$(\"$TWPROF\" init {shell})\"")
         };
         let config = "\"$HOME/.config/twprof/profiles.yaml\"";
+        // Another shell's syntax is printed, never evaluated here.
+        let other = if shell == "fish" { "bash" } else { "fish" };
         let script = format!(
             "{init}\n\
              twprof -q use dev; printenv TWPROF_PROFILE\n\
@@ -346,14 +348,15 @@ fn the_function_looks_past_global_options_for_the_subcommand() {
              twprof --config={config} -q off; printenv TWPROF_PROFILE; echo off\n\
              twprof --shell {shell} use dev; printenv TWPROF_PROFILE\n\
              twprof --shell={shell} -q use au; printenv TWPROF_PROFILE\n\
+             twprof --shell {other} use base >/dev/null; printenv TWPROF_PROFILE\n\
              cd c\n\
              twprof -q pin dev; printenv TWPROF_PROFILE\n\
-             twprof --config {config} unpin; printenv TWPROF_PROFILE\n"
+             twprof --config {config} -q unpin; printenv TWPROF_PROFILE\n"
         );
         let out = home.shell(shell, &script);
         assert_eq!(
             text(&out.stdout),
-            "dev\nau\nbase\noff\ndev\nau\ndev\nau\n",
+            "dev\nau\nbase\noff\ndev\nau\nau\ndev\nau\n",
             "{shell}: {}",
             text(&out.stderr)
         );
