@@ -70,8 +70,9 @@ __twprof_hook() {
   if [[ -n $__twprof_file ]]; then
     IFS= read -r -d '' -n 1025 __twprof_content 2>/dev/null <"$__twprof_file"
   fi
-  if [[ $__twprof_file/$__twprof_content != "${__twprof_seen-}" ]]; then
-    __twprof_seen=$__twprof_file/$__twprof_content
+  # "f:" first: never a bare absolute path (SPEC §3; zsh would name it a directory).
+  if [[ f:$__twprof_file/$__twprof_content != "${__twprof_seen-}" ]]; then
+    __twprof_seen=f:$__twprof_file/$__twprof_content
     if [[ $- == *i* ]]; then
       __twprof_script=$(::TWPROF:: hook bash)
     else

@@ -61,21 +61,25 @@ function __twprof_hook --on-variable PWD --on-event fish_prompt
     set -l __twprof_dir $PWD
     set -l __twprof_file
     while true
-        set -l __twprof_candidate (string replace -r '/$' '' -- $__twprof_dir)/.twprof
-        if test -f $__twprof_candidate
-            set __twprof_file $__twprof_candidate
+        set -l __twprof_candidate "$__twprof_dir/.twprof"
+        test "$__twprof_dir" = /; and set __twprof_candidate /.twprof
+        if test -f "$__twprof_candidate"
+            set __twprof_file "$__twprof_candidate"
             break
         end
         test "$__twprof_dir" = /; and break
-        set __twprof_dir (string replace -r '/[^/]*$' '' -- $__twprof_dir)
+        # A substitution splits on newlines, except for string split's own pieces:
+        # a directory name may hold a newline.
+        set __twprof_dir (string split --right --max 1 -- / "$__twprof_dir")[1]
         test -n "$__twprof_dir"; or set __twprof_dir /
     end
     set -l __twprof_content
     if test -n "$__twprof_file"
-        read -z -n 1025 __twprof_content 2>/dev/null <$__twprof_file
+        read -z -n 1025 __twprof_content 2>/dev/null <"$__twprof_file"
     end
-    if test "$__twprof_file/$__twprof_content" != "$__twprof_seen"
-        set -g __twprof_seen "$__twprof_file/$__twprof_content"
+    # "f:" first: never a bare absolute path (SPEC §3; zsh would name it a directory).
+    if test "f:$__twprof_file/$__twprof_content" != "$__twprof_seen"
+        set -g __twprof_seen "f:$__twprof_file/$__twprof_content"
         if status is-interactive
             ::TWPROF:: hook fish | source
         else

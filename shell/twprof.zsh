@@ -72,8 +72,9 @@ __twprof_hook() {
   if [[ -n $__twprof_file ]]; then
     read -r -u 0 -k 1025 __twprof_content 2>/dev/null <$__twprof_file
   fi
-  if [[ $__twprof_file/$__twprof_content != ${__twprof_seen-} ]]; then
-    typeset -g __twprof_seen=$__twprof_file/$__twprof_content
+  # "f:" first: never a bare absolute path, which auto_name_dirs would name (SPEC §3).
+  if [[ f:$__twprof_file/$__twprof_content != ${__twprof_seen-} ]]; then
+    typeset -g __twprof_seen=f:$__twprof_file/$__twprof_content
     if [[ -o interactive ]]; then
       __twprof_script=$(::TWPROF:: hook zsh)
     else

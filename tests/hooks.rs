@@ -298,7 +298,7 @@ fn zsh_auto_name_dirs_learns_no_twprof_name() {
     let mut t = interactive_with(&home, "zsh", "setopt auto_name_dirs", "");
     assert_eq!(profile_after(&mut t, "cd a"), "dev");
     assert_eq!(profile_after(&mut t, "cd ~"), "");
-    let (shown, _) = run_line(&mut t, "hash -d; print -rP -- 'at=%~'");
+    let (shown, _) = run_line(&mut t, "print -rP -- 'at=%~'; hash -d");
     assert!(shown.contains("at=~"), "{shown}");
     assert!(!shown.contains("__twprof"), "{shown}");
 }
