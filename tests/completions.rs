@@ -8,9 +8,14 @@ use crate::pty::interactive_with;
 
 /// The words bash offers after `line` (the last word being completed).
 fn bash_candidates(home: &Home, words: &[&str]) -> (String, String) {
+    bash_candidates_from(home, "", words)
+}
+
+/// As `bash_candidates`, with shell code run first (e.g. to point `$TWPROF` elsewhere).
+fn bash_candidates_from(home: &Home, before: &str, words: &[&str]) -> (String, String) {
     let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
     let script = format!(
-        "eval \"$(\"$TWPROF\" init bash 2>/dev/null)\" 2>/dev/null\nCOMP_WORDS=({})\nCOMP_CWORD={}\nCOMP_TYPE=9\n\
+        "{before}\neval \"$(\"$TWPROF\" init bash 2>/dev/null)\" 2>/dev/null\nCOMP_WORDS=({})\nCOMP_CWORD={}\nCOMP_TYPE=9\n\
          _clap_complete_twprof twprof '{}' '{}'\nfor w in \"${{COMPREPLY[@]}}\"; do echo \"$w\"; done",
         quoted.join(" "),
         words.len() - 1,
@@ -116,6 +121,62 @@ fn zsh_completes_profile_names_on_tab() {
     t.send("twprof use au\t").unwrap();
     t.flush().unwrap();
     t.exp_string("twprof use au-prod").unwrap();
+}
+
+#[test]
+fn zsh_completes_under_ksh_arrays_and_no_unset() {
+    if !have("zsh") {
+        return;
+    }
+    let home = Home::with_two();
+    let before = "setopt ksh_arrays no_unset\nautoload -Uz compinit && compinit -u";
+    let mut t = interactive_with(&home, "zsh", before, "echo rc-done");
+    let startup = t.exp_string("rc-done").unwrap();
+    assert!(!startup.contains("(eval)"), "init printed: {startup}");
+    t.exp_string("$ ").unwrap();
+    t.send("twprof use au\t").unwrap();
+    t.flush().unwrap();
+    t.exp_string("twprof use au-prod").unwrap();
+}
+
+/// A binary whose path needs quoting (a space): completion still runs it, in
+/// every shell.
+#[test]
+fn completions_work_from_a_path_with_a_space() {
+    let home = Home::with_two();
+    let dir = tempfile::Builder::new()
+        .prefix("sp ace ")
+        .tempdir()
+        .unwrap();
+    let exe = dir.path().join("twprof");
+    fs::copy(bin(), &exe).unwrap();
+    let exe = exe.to_str().unwrap();
+    assert!(!exe.contains('\''), "{exe}");
+    let point = format!("TWPROF='{exe}'");
+    if have("bash") {
+        let (got, err) = bash_candidates_from(&home, &point, &["twprof", "use", "a"]);
+        assert_eq!(got, "au-prod\n", "{err}");
+    }
+    if have("fish") {
+        let script = format!(
+            "set TWPROF '{exe}'; \"$TWPROF\" init fish | source; complete -C 'twprof use a'"
+        );
+        let out = home.shell("fish", &script);
+        assert!(
+            text(&out.stdout).starts_with("au-prod"),
+            "{}{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+    }
+    if have("zsh") {
+        let before = format!("{point}\nautoload -Uz compinit && compinit -u");
+        let mut t = interactive_with(&home, "zsh", &before, "");
+        t.exp_string("$ ").unwrap();
+        t.send("twprof use au\t").unwrap();
+        t.flush().unwrap();
+        t.exp_string("twprof use au-prod").unwrap();
+    }
 }
 
 #[test]

@@ -32,14 +32,29 @@ fn completion_registration(shell: Shell, exe: &str) -> Result<String> {
         Shell::Zsh => &Zsh,
         Shell::Fish => &Fish,
     };
+    // clap's bash script wraps its shell-quoted path in "…" once more, so a path
+    // that needs quoting (a space) is run with the quotes in its name: give bash
+    // a bare placeholder and put our own quoting in its place below.
+    let path = if shell == Shell::Bash {
+        "::TWPROF::"
+    } else {
+        exe
+    };
     let mut buf = Vec::new();
-    completer.write_registration("COMPLETE", "twprof", "twprof", exe, &mut buf)?;
+    completer.write_registration("COMPLETE", "twprof", "twprof", path, &mut buf)?;
     let registration = String::from_utf8(buf).context("completion script is not UTF-8")?;
     Ok(match shell {
-        // compdef exists only once compinit ran; without it, skip quietly.
-        Shell::Zsh => format!(
-            "\n# Completions (needs compinit before this line).\nif (( $+functions[compdef] )); then\n{registration}\nfi\n"
+        Shell::Bash => format!(
+            "\n# Completions.\n{}",
+            registration.replace("\"::TWPROF::\"", &shell.quote(exe))
         ),
-        _ => format!("\n# Completions.\n{registration}"),
+        // compdef exists only once compinit ran; without it, skip quietly. The
+        // braces keep the test valid under ksh_arrays. No `emulate` in the
+        // completer: compsys runs it under its own options, and its helpers
+        // (_describe) fail under plain zsh ones.
+        Shell::Zsh => format!(
+            "\n# Completions (needs compinit before this line).\nif (( ${{+functions[compdef]}} )); then\n{registration}\nfi\n"
+        ),
+        Shell::Fish => format!("\n# Completions.\n{registration}"),
     })
 }
