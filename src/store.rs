@@ -743,6 +743,10 @@ mod tests {
             format!("{typical}extra: 1\n"),
             typical.trim_end().to_owned(),
             typical.replace('\n', "\r\n"),
+            typical.replace("api_secret: AbCd", "api_secret: Ab Cd"),
+            typical.replace("region: au1", "region: au1 "),
+            typical.replace("api_key: SK01", "api_key: SK:01"),
+            typical.replace("  dev:", "  de v:"),
             typical.replace("    edge: sydney\n", "    edge: sydney\n    colour: red\n"),
         ] {
             assert!(parse_canonical(&odd, None).is_none(), "accepted: {odd}");
