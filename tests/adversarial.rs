@@ -886,3 +886,43 @@ impl TimeoutOutput for Command {
         child.wait_with_output().unwrap()
     }
 }
+
+#[test]
+fn a_read_only_config_directory_keeps_the_old_file() {
+    let home = Home::new();
+    home.add("dev", AC, SK, MARKER, &[]);
+    let dir = home.config().parent().unwrap().to_path_buf();
+    let before = fs::read(home.config()).unwrap();
+    // We run as root, whom modes do not stop: make the directory immutable instead.
+    if !Command::new("chattr")
+        .arg("+i")
+        .arg(&dir)
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        eprintln!("SKIPPED: chattr +i is not supported here");
+        return;
+    }
+    let out = home.run_with_stdin(
+        &[
+            "add",
+            "new",
+            "--account-sid",
+            AC,
+            "--api-key",
+            SK,
+            "--api-secret-stdin",
+        ],
+        "x\n",
+    );
+    let removed = home.run(&["remove", "dev", "--yes"]);
+    Command::new("chattr").arg("-i").arg(&dir).status().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.starts_with("twprof: cannot") && err.lines().count() == 1,
+        "{err}"
+    );
+    assert_eq!(removed.status.code(), Some(1), "{}", text(&removed.stderr));
+    assert_eq!(fs::read(home.config()).unwrap(), before);
+}
