@@ -54,9 +54,47 @@ pub fn profiles(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    profiles_text(text);
+    profiles_text(&layout(text));
+}
+
+/// The input's lines as the fields of the layout `save` writes: version,
+/// default (none when empty), then per profile name, account_sid, api_key,
+/// api_secret, region and edge (none when empty). Random bytes seldom keep
+/// that layout, and only it reaches the fast reader's accepting paths.
+fn layout(text: &str) -> String {
+    let mut lines = text.split('\n');
+    let version = lines.next().unwrap_or_default();
+    let mut out = format!("version: {version}\n");
+    match lines.next() {
+        Some("") | None => {}
+        Some(default) => out.push_str(&format!("default: {default}\n")),
+    }
+    let fields: Vec<&str> = lines.collect();
+    if fields.is_empty() {
+        out.push_str("profiles: {}\n");
+        return out;
+    }
+    out.push_str("profiles:\n");
+    for p in fields.chunks(6) {
+        let field = |i: usize| p.get(i).copied().unwrap_or_default();
+        out.push_str(&format!("  {}:\n", field(0)));
+        for (i, key) in ["account_sid", "api_key", "api_secret"].iter().enumerate() {
+            out.push_str(&format!("    {key}: {}\n", field(i + 1)));
+        }
+        for (i, key) in ["region", "edge"].iter().enumerate() {
+            if !field(i + 4).is_empty() {
+                out.push_str(&format!("    {key}: {}\n", field(i + 4)));
+            }
+        }
+    }
+    out
+}
+
+fn profiles_text(text: &str) {
     let all = store::parse_profiles(text, None);
     if let Err(e) = &all {
-        let _ = format!("{e:#}");
+        nesting_guard(text, &format!("{e:#}"));
     }
     let fast = store::parse_canonical_for_fuzz(text, None);
     if let Some(fast) = &fast {
@@ -88,6 +126,32 @@ pub fn profiles(data: &[u8]) {
                 .unwrap_or_else(|e| panic!("{text:?} loads, but not with only {name:?}: {e:#}"));
             assert_eq!(flat(&one), only(all, name), "only {name:?} of {text:?}");
         }
+    }
+}
+
+/// The loader refuses flow collections nested more than a few levels before
+/// the YAML parser sees them (its time grows with the square of the depth).
+/// That guard must not refuse a text YAML reads as profiles, and must refuse
+/// any text nested past the YAML parser's own limit (128) when block
+/// indentation cannot account for the depth: no line indented more than 64
+/// spaces holds under 128 block levels, so the rest is flow nesting.
+fn nesting_guard(text: &str, error: &str) {
+    if error.contains("levels deep") {
+        let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+        assert!(
+            store::parse_yaml_for_fuzz(body).is_err(),
+            "refused as nested too deep, yet YAML reads it as profiles: {text:?}"
+        );
+        return;
+    }
+    let shallow_indent = text
+        .lines()
+        .all(|line| line.len() - line.trim_start_matches(' ').len() <= 64);
+    if let Err(e) = serde_yaml::from_str::<serde_yaml::Value>(text) {
+        assert!(
+            !(shallow_indent && e.to_string().starts_with("recursion limit exceeded")),
+            "flow nesting past YAML's limit got by the depth guard ({error}): {text:?}"
+        );
     }
 }
 

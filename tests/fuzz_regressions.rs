@@ -1,34 +1,54 @@
 //! The fuzz targets' checks (fuzz/checks.rs), replayed on stable over every
-//! kept crasher and interesting input in fuzz/regressions/ and every seed in
-//! fuzz/seeds/, so CI runs them without cargo-fuzz.
+//! kept input in fuzz/regressions/ and every seed in fuzz/seeds/, so CI runs
+//! them without cargo-fuzz. fuzz/regressions/open/ holds inputs of defects not
+//! fixed yet: each must still fail its check, so that a fix is noticed and its
+//! input moved up to fuzz/regressions/, where it must pass.
 
 use std::fs;
 use std::panic;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[allow(dead_code)]
 mod checks {
     include!("../fuzz/checks.rs");
 }
 
-/// Runs `check` on every file under fuzz/{regressions,seeds}/`target`, and
-/// fails naming each file whose check panicked.
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<_> = fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    files.sort();
+    files
+}
+
+/// Runs `check` on every file for `target`: those under regressions/ and
+/// seeds/ must pass it, those under regressions/open/ must still fail it.
 fn replay(target: &str, check: fn(&[u8])) {
     let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
-    let mut failed = Vec::new();
+    let fails = |file: &Path| {
+        let data = fs::read(file).unwrap();
+        panic::catch_unwind(|| check(&data)).is_err()
+    };
+    let mut wrong = Vec::new();
     let mut count = 0;
-    for kind in ["regressions", "seeds"] {
-        let dir = fuzz.join(kind).join(target);
-        let mut files: Vec<_> = fs::read_dir(&dir)
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
-            .map(|entry| entry.unwrap().path())
-            .collect();
-        files.sort();
-        for file in files {
-            let data = fs::read(&file).unwrap();
+    for dir in ["regressions", "seeds"] {
+        for file in files(&fuzz.join(dir).join(target)) {
             count += 1;
-            if panic::catch_unwind(|| check(&data)).is_err() {
-                failed.push(file.display().to_string());
+            if fails(&file) {
+                wrong.push(format!("fails: {}", file.display()));
+            }
+        }
+    }
+    let open = fuzz.join("regressions/open").join(target);
+    if open.is_dir() {
+        for file in files(&open) {
+            count += 1;
+            if !fails(&file) {
+                wrong.push(format!(
+                    "passes now (fixed? move it up to fuzz/regressions/{target}/): {}",
+                    file.display()
+                ));
             }
         }
     }
@@ -36,7 +56,7 @@ fn replay(target: &str, check: fn(&[u8])) {
         count >= 5,
         "only {count} {target} inputs: the directories moved?"
     );
-    assert!(failed.is_empty(), "{target} checks failed on {failed:#?}");
+    assert!(wrong.is_empty(), "{target}: {wrong:#?}");
 }
 
 #[test]
