@@ -484,38 +484,63 @@ pub fn read_limited(path: &Path, max: u64) -> Result<Option<Vec<u8>>> {
 /// the depth, so a hostile file of brackets could stall every prompt.
 const MAX_NESTING: usize = 32;
 
-/// Flow brackets open at once, or block sequence dashes on one line, beyond
-/// MAX_NESTING. Quoted text and comments are skipped.
+/// Flow collections open at once, or block entries (`- `, `? `) started on one
+/// line, beyond MAX_NESTING. It follows YAML's rules for where a quote, a
+/// bracket or a comment begins, so that a `'` or `#` inside a plain word hides
+/// nothing and a `[` inside one counts for nothing.
 fn nested_too_deep(text: &str) -> bool {
-    let (mut depth, mut quote) = (0usize, None::<u8>);
+    let (mut flow, mut quote) = (0usize, None::<u8>);
+    // At the start of a node, where a quote or a bracket opens something.
+    let mut node_start;
     for line in text.lines() {
-        let dashes = line
-            .trim_start()
-            .split_inclusive(' ')
-            .take_while(|w| w.trim() == "-")
-            .count();
-        if dashes > MAX_NESTING {
-            return true;
-        }
-        let mut bytes = line.bytes().peekable();
-        while let Some(b) = bytes.next() {
-            match (quote, b) {
-                (Some(b'"'), b'\\') => {
-                    bytes.next();
+        let bytes = line.as_bytes();
+        let mut block = 0;
+        node_start = true;
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let next = bytes.get(i + 1).copied();
+            let spaced = |n: Option<u8>| n.is_none_or(|n| n == b' ' || n == b'\t');
+            let after_space = i == 0 || matches!(bytes[i - 1], b' ' | b'\t');
+            match quote {
+                Some(b'"') if b == b'\\' => i += 1,
+                Some(q) if b == q && q == b'\'' && next == Some(b'\'') => i += 1,
+                Some(q) if b == q => {
+                    quote = None;
+                    node_start = false;
                 }
-                (Some(q), b) if b == q => quote = None,
-                (Some(_), _) => {}
-                (None, b'"' | b'\'') => quote = Some(b),
-                (None, b'#') => break,
-                (None, b'[' | b'{') => {
-                    depth += 1;
-                    if depth > MAX_NESTING {
-                        return true;
+                Some(_) => {}
+                None => match b {
+                    b' ' | b'\t' => {}
+                    b'#' if after_space => break,
+                    b'\'' | b'"' if node_start => quote = Some(b),
+                    b'[' | b'{' if node_start || flow > 0 => {
+                        flow += 1;
+                        if flow > MAX_NESTING {
+                            return true;
+                        }
+                        node_start = true;
                     }
-                }
-                (None, b']' | b'}') => depth = depth.saturating_sub(1),
-                (None, _) => {}
+                    b']' | b'}' if flow > 0 => {
+                        flow -= 1;
+                        node_start = false;
+                    }
+                    b',' if flow > 0 => node_start = true,
+                    b'-' | b'?' if node_start && flow == 0 && spaced(next) => {
+                        block += 1;
+                        if block > MAX_NESTING {
+                            return true;
+                        }
+                    }
+                    b':' if spaced(next)
+                        || (flow > 0 && matches!(next, Some(b',' | b']' | b'}'))) =>
+                    {
+                        node_start = true
+                    }
+                    _ => node_start = false,
+                },
             }
+            i += 1;
         }
     }
     false
@@ -715,6 +740,26 @@ mod tests {
             &parse_canonical(&empty, None).unwrap(),
             &yaml_parse(&empty)
         ));
+    }
+
+    #[test]
+    fn the_depth_guard_reads_quotes_comments_and_brackets_as_yaml_does() {
+        let deep = "[".repeat(40);
+        // A quote or '#' inside a plain word hides nothing.
+        for hidden in ["it's, ", "a#b, ", "g\", "] {
+            let text = format!("profiles: [{hidden}{deep}\n");
+            assert!(nested_too_deep(&text), "{text}");
+        }
+        // Brackets inside a plain word, a quoted scalar or a comment count for nothing.
+        for fine in [
+            format!("p:\n  d:\n    api_secret: x{deep}\n"),
+            format!("p:\n  d:\n    api_secret: '{deep}'\n"),
+            format!("p:\n  d:\n    api_secret: \"{deep}\"  # {deep}\n"),
+            format!("p: [a, {{b: c}}, 'x{deep}']\n"),
+        ] {
+            assert!(!nested_too_deep(&fine), "{fine}");
+        }
+        assert!(nested_too_deep(&format!("p:\n  {}x\n", "- ".repeat(40))));
     }
 
     #[test]
