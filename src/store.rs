@@ -492,11 +492,24 @@ fn nested_too_deep(text: &str) -> bool {
     let (mut flow, mut quote) = (0usize, None::<u8>);
     // At the start of a node, where a quote or a bracket opens something.
     let mut node_start;
+    // Inside a block scalar (`|`, `>`): lines indented past this are its text.
+    let mut literal_past: Option<usize> = None;
     for line in text.lines() {
         let bytes = line.as_bytes();
+        let indent = bytes.iter().take_while(|&&b| b == b' ').count();
+        if let Some(parent) = literal_past {
+            if indent > parent || line.trim().is_empty() {
+                continue;
+            }
+            literal_past = None;
+        }
         let mut block = 0;
         node_start = true;
         let mut i = 0;
+        // A document marker leaves the next node at its start.
+        if quote.is_none() && (line.starts_with("--- ") || line == "---") {
+            i = 3;
+        }
         while i < bytes.len() {
             let b = bytes[i];
             let next = bytes.get(i + 1).copied();
@@ -526,6 +539,16 @@ fn nested_too_deep(text: &str) -> bool {
                         node_start = false;
                     }
                     b',' if flow > 0 => node_start = true,
+                    // An anchor or a tag comes before the node it names.
+                    b'&' | b'!' if node_start => {
+                        while i + 1 < bytes.len() && !matches!(bytes[i + 1], b' ' | b'\t') {
+                            i += 1;
+                        }
+                    }
+                    b'|' | b'>' if node_start && flow == 0 => {
+                        literal_past = Some(indent);
+                        break;
+                    }
                     b'-' | b'?' if node_start && flow == 0 && spaced(next) => {
                         block += 1;
                         if block > MAX_NESTING {
@@ -746,7 +769,7 @@ mod tests {
     fn the_depth_guard_reads_quotes_comments_and_brackets_as_yaml_does() {
         let deep = "[".repeat(40);
         // A quote or '#' inside a plain word hides nothing.
-        for hidden in ["it's, ", "a#b, ", "g\", "] {
+        for hidden in ["it's, ", "a#b, ", "g\", ", "&a ", "!t "] {
             let text = format!("profiles: [{hidden}{deep}\n");
             assert!(nested_too_deep(&text), "{text}");
         }
@@ -760,6 +783,10 @@ mod tests {
             assert!(!nested_too_deep(&fine), "{fine}");
         }
         assert!(nested_too_deep(&format!("p:\n  {}x\n", "- ".repeat(40))));
+        assert!(nested_too_deep(&format!("--- {deep}\n")));
+        assert!(!nested_too_deep(&format!(
+            "p:\n  d:\n    api_secret: |\n      {deep}\n    api_key: x\n"
+        )));
     }
 
     #[test]
