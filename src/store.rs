@@ -468,7 +468,8 @@ pub fn read_limited(path: &Path, max: u64) -> Result<Option<Vec<u8>>> {
             meta.len()
         );
     }
-    let mut bytes = Vec::new();
+    // Sized up front: one read, not a dozen doublings (this is on the hook's path).
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
     file.take(max + 1)
         .read_to_end(&mut bytes)
         .with_context(|| format!("cannot read {shown}"))?;
