@@ -146,10 +146,7 @@ impl Store {
     }
 
     fn dir(&self) -> &Path {
-        match self.path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        }
+        dir_and_name(&self.path).0
     }
 
     fn read_checked(&self) -> Result<Option<String>> {
